@@ -1,0 +1,103 @@
+"""The rule catalog: rules/*.yaml, validated against rules/rule.schema.json and bound to checks.
+
+Any mismatch between the metadata and the code fails loudly: a rule file without a check, a check
+without a rule file, or a file that does not follow the schema.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterable, Optional
+
+import jsonschema
+from ruamel.yaml import YAML
+from ruamel.yaml.error import YAMLError
+
+_PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+class CatalogError(Exception):
+    """The shipped rule metadata is broken: a packaging or development error."""
+
+
+@dataclass(frozen=True)
+class Example:
+    description: str
+    manifest: str
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    title: str
+    severity: str
+    category: str
+    description: str
+    rationale: str
+    remediation: str
+    bad: tuple[Example, ...]
+    good: tuple[Example, ...]
+    aliases: tuple[str, ...] = ()
+    options: Optional[dict[str, Any]] = None
+
+
+def rules_dir() -> Path:
+    """`kportlint/rules` in an installed wheel; the checkout's top-level `rules/` in development."""
+    for candidate in (_PACKAGE_DIR / "rules", _PACKAGE_DIR.parent / "rules"):
+        if (candidate / "rule.schema.json").is_file():
+            return candidate
+    raise CatalogError(f"the rule metadata folder is missing (looked in {_PACKAGE_DIR / 'rules'} and "
+                       f"{_PACKAGE_DIR.parent / 'rules'}); reinstall kportlint")
+
+
+def read_rules(folder: Path) -> dict[str, Rule]:
+    schema = json.loads((folder / "rule.schema.json").read_text(encoding="utf-8"))
+    validator = jsonschema.Draft202012Validator(schema)
+    yaml = YAML(typ="safe", pure=True)
+    rules: dict[str, Rule] = {}
+    for path in sorted(folder.glob("*.yaml")):
+        try:
+            data = yaml.load(path.read_text(encoding="utf-8"))
+        except (OSError, YAMLError) as exc:
+            raise CatalogError(f"{path}: cannot be read: {exc}") from None
+        errors = sorted(validator.iter_errors(data), key=lambda e: list(e.path))
+        if errors:
+            where = "/".join(str(p) for p in errors[0].path) or "(top)"
+            raise CatalogError(f"{path}: {where}: {errors[0].message}")
+        if data["id"] != path.stem:
+            raise CatalogError(f"{path}: id {data['id']!r} differs from the file name")
+        examples = data["examples"]
+        rules[data["id"]] = Rule(
+            id=data["id"], title=data["title"], severity=data["severity"], category=data["category"],
+            description=data["description"].strip(), rationale=data["rationale"].strip(),
+            remediation=data["remediation"].strip(),
+            bad=tuple(Example(e["description"], e["manifest"]) for e in examples["bad"]),
+            good=tuple(Example(e["description"], e["manifest"]) for e in examples["good"]),
+            aliases=tuple(data.get("aliases", ())), options=data.get("options"),
+        )
+    return rules
+
+
+def bind(rules: dict[str, Rule], implemented: Iterable[str]) -> None:
+    """Every rule needs exactly one implementation, and every implementation a rule file."""
+    implemented = set(implemented)
+    missing_check = sorted(set(rules) - implemented)
+    missing_rule = sorted(implemented - set(rules))
+    if missing_check:
+        raise CatalogError(f"rules without a check: {', '.join(missing_check)}")
+    if missing_rule:
+        raise CatalogError(f"checks without a rule file in rules/: {', '.join(missing_rule)}")
+
+
+@lru_cache(maxsize=1)
+def load_catalog() -> dict[str, Rule]:
+    """All rules, in id order, bound to the checks and loader diagnostics that produce them."""
+    from .checks import ALL_CHECKS
+    from .loader import LOADER_RULES
+
+    rules = read_rules(rules_dir())
+    bind(rules, list(ALL_CHECKS) + list(LOADER_RULES))
+    return dict(sorted(rules.items()))

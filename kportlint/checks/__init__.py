@@ -1,0 +1,10 @@
+"""Every check, by rule id. A check is one function: (object, index) -> problems."""
+
+from __future__ import annotations
+
+from . import services, workloads
+from .registry import Check, collect
+
+ALL_CHECKS: dict[str, Check] = collect(services, workloads)
+
+__all__ = ["ALL_CHECKS", "Check"]

@@ -1,0 +1,51 @@
+"""Rules about a workload and its own pod template."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from ..index import ObjectIndex
+from ..model import Manifest, Problem, join_pointer
+from ..semantics.selectors import from_label_selector, from_map
+from ..semantics.workloads import MAP_SELECTOR, dig
+from .registry import check
+
+
+@check("selector-template-mismatch")
+def selector_template_mismatch(workload: Manifest, index: ObjectIndex) -> Iterator[Problem]:
+    entry = index.template_kind_of(workload)
+    template = index.template_of(workload)
+    if entry is None or entry.selector is None or template is None:
+        return
+    raw = dig(workload.data, entry.selector)
+    if raw is None:
+        return  # defaults to the template's labels (or is generated, for Jobs)
+    pointer = join_pointer(*entry.selector)
+    what = f"{workload.kind} {workload.namespace}/{workload.name}"
+    if entry.selector_style == MAP_SELECTOR:
+        selector = from_map(raw)
+        if selector.empty:
+            return  # an empty map selector defaults to the template's labels
+    else:
+        parsed = from_label_selector(raw)
+        if isinstance(parsed, str):
+            yield Problem(workload, pointer, f"{what} has a selector the API server cannot read: {parsed}.")
+            return
+        selector = parsed
+        if selector.empty:
+            yield Problem(workload, pointer, (
+                f"{what} has an empty selector: the API server rejects it, because the controller could "
+                f"not tell its pods from others. Select the template's labels "
+                f"({_labels(template.labels)})."))
+            return
+    if selector.matches(template.labels):
+        return
+    yield Problem(workload, pointer, (
+        f"{what} selects {selector.describe()}, but its pod template is labelled "
+        f"{_labels(template.labels)}: the API server rejects the object ('selector does not match template "
+        f"labels'), so no pods are created. Make the selector a subset of "
+        f"{template.pointer}/metadata/labels."))
+
+
+def _labels(labels: dict[str, str]) -> str:
+    return ", ".join(f"{k}={v}" for k, v in sorted(labels.items())) or "no labels"

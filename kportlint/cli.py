@@ -1,0 +1,113 @@
+"""The command line: translates options into a run and picks a reporter.
+
+Exit codes follow ruff: 0 nothing at or above --fail-on, 1 findings, 2 usage, configuration or
+internal error (one line, never a traceback).
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from typing import Any, Callable, Optional
+
+import click
+
+from . import __version__
+from .catalog import CatalogError, Rule, load_catalog
+from .discovery import PathNotFound
+from .engine import RunOptions, SelectionError, run
+from .model import SEVERITIES
+from .reporters import REPORTERS
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+def _fail(message: str) -> None:
+    click.echo(f"kportlint: error: {message}", err=True)
+    sys.exit(EXIT_ERROR)
+
+
+def _guarded(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn every expected failure into a one-line message and exit 2."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except PathNotFound as exc:
+            _fail(f"no such file or directory: {exc.path}")
+        except SelectionError as exc:
+            _fail(str(exc))
+        except CatalogError as exc:
+            _fail(f"the rule catalog is broken: {exc}")
+        except RecursionError:
+            _fail("internal error: input nested too deeply (please report this with the file)")
+        except (click.exceptions.Exit, click.ClickException, SystemExit, KeyboardInterrupt):
+            raise
+        except Exception as exc:  # noqa: BLE001 - the promise is: no traceback, ever
+            _fail(f"internal error: {exc.__class__.__name__}: {exc} (please report this at the project's "
+                  f"issue tracker, with the input if you can)")
+
+    return wrapper
+
+
+def _split(values: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(part for value in values for part in value.split(","))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="kportlint", message="%(prog)s %(version)s")
+def main() -> None:
+    """kportlint: find Services whose traffic never reaches a pod, before you deploy."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=str)
+@click.option("--format", "output_format", type=click.Choice(sorted(REPORTERS)), default="text",
+              show_default=True, help="Report format.")
+@click.option("--select", multiple=True, metavar="RULES",
+              help="Only these rules (ids or categories, comma-separated; ALL for every rule).")
+@click.option("--ignore", multiple=True, metavar="RULES", help="Skip these rules (ids or categories).")
+@click.option("--fail-on", type=click.Choice(SEVERITIES), default="warning", show_default=True,
+              help="Exit 1 when a finding has this severity or a higher one.")
+@click.option("--namespace", default="default", show_default=True,
+              help="Namespace of objects that do not set metadata.namespace.")
+@_guarded
+def lint(paths: tuple[str, ...], output_format: str, select: tuple[str, ...], ignore: tuple[str, ...],
+         fail_on: str, namespace: str) -> None:
+    """Lint manifests in PATHS (files or folders; default: the current folder; - reads stdin)."""
+    options = RunOptions(select=_split(select), ignore=_split(ignore), namespace=namespace)
+    result = run(list(paths) or ["."], options)
+    color = output_format == "text" and sys.stdout.isatty()
+    click.echo(REPORTERS[output_format](result, color), nl=False)
+    sys.exit(EXIT_FINDINGS if result.fails(fail_on) else EXIT_CLEAN)
+
+
+@main.command()
+@click.argument("rule_id", required=False)
+@_guarded
+def rules(rule_id: Optional[str]) -> None:
+    """List the rules, or show the documentation of one."""
+    catalog = load_catalog()
+    if rule_id is None:
+        width = max(len(r) for r in catalog)
+        for rule in catalog.values():
+            click.echo(f"{rule.id:<{width}}  {rule.severity:<7}  {rule.title}")
+        return
+    rule = catalog.get(rule_id) or next((r for r in catalog.values() if rule_id in r.aliases), None)
+    if rule is None:
+        _fail(f"unknown rule '{rule_id}'; `kportlint rules` lists them")
+    click.echo(rule_doc(rule), nl=False)
+
+
+def rule_doc(rule: Rule) -> str:
+    """A rule's documentation in ruff's sections, from its metadata."""
+    parts = [f"# {rule.id} ({rule.severity}, {rule.category})", "", rule.title, "",
+             "## What it does", rule.description, "", "## Why is this bad?", rule.rationale, "",
+             "## How to fix it", rule.remediation, ""]
+    for heading, examples in (("## Example", rule.bad), ("## Use instead", rule.good)):
+        parts.append(heading)
+        for example in examples:
+            parts += [example.description + ":", "```yaml", example.manifest.rstrip("\n"), "```"]
+        parts.append("")
+    return "\n".join(parts)

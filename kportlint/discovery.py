@@ -1,0 +1,99 @@
+"""Which files a run reads: explicit files, directories walked recursively, or `-` for stdin."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
+STDIN = "-"
+
+
+class PathNotFound(Exception):
+    """A path named on the command line does not exist."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__(path)
+        self.path = path
+
+
+@dataclass(frozen=True)
+class InputFile:
+    path: str  # the path to open, or "-" for stdin
+    display: str  # the path as reports show it
+    real: str  # the resolved path, which identifies the file
+
+
+def display_path(path: str) -> str:
+    """Relative to the working directory when the file is below it, as ruff and yamllint print."""
+    if path == STDIN:
+        return "<stdin>"
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return path
+    return path if rel.startswith(os.pardir) else rel
+
+
+def discover(paths: list[str]) -> list[InputFile]:
+    """Expand the given paths into files, in a stable order, each file once."""
+    found: list[InputFile] = []
+    seen: set[str] = set()
+
+    def add(path: str, real: str = "") -> None:
+        key = real or (path if path == STDIN else os.path.realpath(path))
+        if key not in seen:
+            seen.add(key)
+            found.append(InputFile(path, display_path(path), key))
+
+    for path in paths:
+        if path == STDIN:
+            add(path)
+        elif os.path.isdir(path):
+            for file_path, real in _walk(path):
+                add(file_path, real)
+        elif os.path.exists(path) or os.path.islink(path):
+            add(path)  # an explicit file is read whatever its suffix
+        else:
+            raise PathNotFound(path)
+    return found
+
+
+def _walk(top: str) -> list[tuple[str, str]]:
+    """(path, resolved path) of the manifest files below `top`.
+
+    Hidden folders are skipped and symlinked folders are entered once. Resolved paths are built
+    from the folder's, so only symlinks cost a realpath call.
+    """
+    files: list[tuple[str, str]] = []
+    visited: set[tuple[int, int]] = set()
+    stack = [(top, os.path.realpath(top))]
+    while stack:
+        folder, real_folder = stack.pop()
+        try:
+            stat = os.stat(folder)
+        except OSError:
+            continue
+        ident = (stat.st_dev, stat.st_ino)
+        if ident in visited:  # a symlink loop, or a folder reached twice
+            continue
+        visited.add(ident)
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError:
+            continue
+        subfolders = []
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            try:
+                is_dir = entry.is_dir()
+                is_link = entry.is_symlink()
+            except OSError:
+                continue
+            if not (is_dir or entry.name.endswith(MANIFEST_SUFFIXES)):
+                continue
+            real = os.path.realpath(entry.path) if is_link else os.path.join(real_folder, entry.name)
+            (subfolders if is_dir else files).append((entry.path, real))
+        stack.extend(reversed(subfolders))
+    return sorted(files)

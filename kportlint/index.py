@@ -1,0 +1,102 @@
+"""Lookups across all objects of a run: by kind and name, and pod templates by label."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any, Callable, Hashable, Iterable, Optional, TypeVar
+
+from .model import Manifest, PodTemplate
+from .semantics.selectors import Selector
+from .semantics.workloads import KindTable, TemplateKind, pod_template
+
+
+T = TypeVar("T")
+
+
+class ObjectIndex:
+    """Built once per run; answers the questions every rule asks."""
+
+    def __init__(self, manifests: Iterable[Manifest], kinds: Optional[KindTable] = None) -> None:
+        self.kinds = kinds or KindTable()
+        self.manifests: list[Manifest] = list(manifests)
+        self._by_kind: dict[str, list[Manifest]] = defaultdict(list)
+        self._by_name: dict[tuple[str, str, str], list[Manifest]] = defaultdict(list)
+        self.templates: list[PodTemplate] = []
+        self._template_of: dict[int, PodTemplate] = {}
+        self._template_kind_of: dict[int, TemplateKind] = {}
+        # Inverted label index over pod templates.
+        self._exact: dict[tuple[str, str, str], list[int]] = defaultdict(list)
+        self._any_value: dict[tuple[str, str], list[int]] = defaultdict(list)
+        self._in_namespace: dict[str, list[int]] = defaultdict(list)
+        self._answers: dict[Hashable, Any] = {}
+        for manifest in self.manifests:
+            self._by_kind[manifest.kind].append(manifest)
+            self._by_name[(manifest.kind, manifest.namespace, manifest.name)].append(manifest)
+            entry = self.kinds.lookup(manifest)
+            if entry is None:
+                continue
+            self._template_kind_of[id(manifest)] = entry
+            template = pod_template(manifest, entry)
+            if template is not None:
+                self._add_template(template)
+
+    def _add_template(self, template: PodTemplate) -> None:
+        number = len(self.templates)
+        self.templates.append(template)
+        self._template_of[id(template.owner)] = template
+        ns = template.namespace
+        self._in_namespace[ns].append(number)
+        for key, value in template.labels.items():
+            self._exact[(ns, key, value)].append(number)
+        for key, values in template.extra_labels.items():
+            if values is None:
+                self._any_value[(ns, key)].append(number)
+            else:
+                for value in values:
+                    self._exact[(ns, key, value)].append(number)
+
+    def answer(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """Compute a derived fact (a Service's route) once per run, whichever rule asks first."""
+        if key not in self._answers:
+            self._answers[key] = compute()
+        return self._answers[key]
+
+    # -- objects ---------------------------------------------------------------------------------
+    def of_kind(self, kind: str) -> list[Manifest]:
+        return self._by_kind.get(kind, [])
+
+    def named(self, kind: str, namespace: str, name: str) -> list[Manifest]:
+        return self._by_name.get((kind, namespace, name), [])
+
+    def namespaces(self) -> list[str]:
+        return sorted(self._in_namespace)
+
+    # -- pods ------------------------------------------------------------------------------------
+    def template_of(self, manifest: Manifest) -> Optional[PodTemplate]:
+        return self._template_of.get(id(manifest))
+
+    def template_kind_of(self, manifest: Manifest) -> Optional[TemplateKind]:
+        return self._template_kind_of.get(id(manifest))
+
+    def templates_in(self, namespace: str) -> list[PodTemplate]:
+        return [self.templates[i] for i in self._in_namespace.get(namespace, [])]
+
+    def select(self, namespace: str, selector: Selector) -> list[PodTemplate]:
+        """The pod templates in `namespace` whose pods the selector picks (empty selects all)."""
+        candidates: Optional[set[int]] = None
+        for key, value in selector.match_labels:
+            ids = set(self._exact.get((namespace, key, value), ()))
+            ids.update(self._any_value.get((namespace, key), ()))
+            candidates = ids if candidates is None else candidates & ids
+            if not candidates:
+                return []
+        if candidates is None:
+            candidates = set(self._in_namespace.get(namespace, ()))
+        found = [self.templates[i] for i in sorted(candidates)]
+        if selector.expressions:
+            found = [t for t in found if selector.matches(t.labels, t.extra_labels)]
+        return found
+
+    def namespaces_selecting(self, selector: Selector) -> list[str]:
+        """Namespaces in which the selector picks at least one pod template."""
+        return [ns for ns in self.namespaces() if self.select(ns, selector)]

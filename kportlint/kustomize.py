@@ -1,0 +1,89 @@
+"""What kustomization files say about the other files: their namespace, and which files are patches.
+
+kportlint lints files, not renders, so it reads only the two facts that change what an object is:
+- `namespace:` applies to every resource a kustomization includes, directly or through the
+  kustomizations it includes; the outermost kustomization that sets one wins, as kustomize's
+  namespace transformer does. A base that several overlays include lands in each of their namespaces.
+- files listed as patches (and transformer or generator configs) are fragments, not objects.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from typing import Any, Optional
+
+KUSTOMIZATION_NAMES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
+_FRAGMENT_KEYS = ("patchesStrategicMerge", "patches", "patchesJson6902", "configurations",
+                  "transformers", "generators", "validators", "replacements", "crds")
+
+
+@dataclass
+class KustomizePlan:
+    """Keyed by resolved paths (os.path.realpath)."""
+
+    namespaces: dict[str, list[str]] = field(default_factory=dict)
+    fragments: set[str] = field(default_factory=set)  # patch files
+
+
+def is_kustomization(path: str, doc: Any) -> bool:
+    if os.path.basename(path) not in KUSTOMIZATION_NAMES or not isinstance(doc, dict):
+        return False
+    api = doc.get("apiVersion")
+    return not isinstance(api, str) or api.startswith("kustomize.config.k8s.io")
+
+
+def plan(kustomizations: dict[str, dict[str, Any]]) -> KustomizePlan:
+    """`kustomizations` maps each kustomization file's resolved path to its content."""
+    by_dir = {os.path.realpath(os.path.dirname(p)): doc for p, doc in kustomizations.items()}
+    result = KustomizePlan()
+    for folder, doc in by_dir.items():
+        for entry in _fragment_paths(doc):
+            result.fragments.add(os.path.realpath(os.path.join(folder, entry)))
+    included_dirs = {d for folder, doc in by_dir.items() for d in _resource_dirs(folder, doc)}
+    roots = [folder for folder in by_dir if folder not in included_dirs]
+    for root in sorted(roots):
+        _assign(root, by_dir, None, result, set())
+    return result
+
+
+def _assign(folder: str, by_dir: dict[str, dict[str, Any]], outer_ns: Optional[str],
+            result: KustomizePlan, stack: set[str]) -> None:
+    if folder in stack:  # kustomize rejects cycles; never loop on them
+        return
+    doc = by_dir[folder]
+    own = doc.get("namespace")
+    namespace = outer_ns or (own if isinstance(own, str) and own else None)
+    stack.add(folder)
+    for entry in _list(doc.get("resources")) + _list(doc.get("components")) + _list(doc.get("bases")):
+        target = os.path.realpath(os.path.join(folder, entry))
+        if target in by_dir:
+            _assign(target, by_dir, namespace, result, stack)
+        elif namespace:
+            names = result.namespaces.setdefault(target, [])
+            if namespace not in names:
+                names.append(namespace)
+    stack.discard(folder)
+
+
+def _resource_dirs(folder: str, doc: dict[str, Any]) -> list[str]:
+    entries = _list(doc.get("resources")) + _list(doc.get("components")) + _list(doc.get("bases"))
+    return [os.path.realpath(os.path.join(folder, e)) for e in entries]
+
+
+def _fragment_paths(doc: dict[str, Any]) -> list[str]:
+    paths: list[str] = []
+    for key in _FRAGMENT_KEYS:
+        items = doc.get(key)
+        for item in items if isinstance(items, list) else []:
+            if isinstance(item, str) and "\n" not in item:
+                paths.append(item)
+            elif isinstance(item, dict) and isinstance(item.get("path"), str):
+                paths.append(item["path"])
+    return paths
+
+
+def _list(value: Any) -> list[str]:
+    if not isinstance(value, list):
+        return []
+    return [v for v in value if isinstance(v, str) and "://" not in v and not v.startswith("git@")]

@@ -1,0 +1,266 @@
+"""Files -> Kubernetes objects (Manifest), with positions on demand; parse errors become diagnostics."""
+
+from __future__ import annotations
+
+import codecs
+import gc
+import os
+import re
+import sys
+from dataclasses import dataclass, field
+from typing import Any, BinaryIO, Optional
+
+from . import kustomize
+from .discovery import STDIN, InputFile, discover, display_path
+from .model import Manifest, Position, SourceFile, split_pointer
+from .yamlnodes import YAMLSyntaxError, compose_all, locate, to_data
+
+# Rules whose findings come from the loader rather than from a check function.
+YAML_SYNTAX = "yaml-syntax"
+HELM_TEMPLATE = "helm-template-skipped"
+FILE_UNREADABLE = "file-unreadable"
+LOADER_RULES = (YAML_SYNTAX, HELM_TEMPLATE, FILE_UNREADABLE)
+
+_HELM_MARKERS = re.compile(
+    r"\{\{-?\s*[^}]*?(?:\.Values\b|\.Release\.|\.Chart\.|\.Capabilities\.|\.Files\.|include\s+\"|"
+    r"toYaml|nindent|\btpl\b|define\s+\")"
+)
+_DOC_START = re.compile(r"^---(?=[ \t]|$)", re.MULTILINE)
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """A finding about a file rather than an object: the engine gives it a severity."""
+
+    rule: str
+    file: str
+    line: int
+    column: int
+    message: str
+
+
+@dataclass
+class LoadResult:
+    manifests: list[Manifest] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    files: list[SourceFile] = field(default_factory=list)
+    documents: int = 0
+
+
+@dataclass
+class _Chunk:
+    text: str
+    line_offset: int
+    nodes: Optional[list[Any]] = None
+
+
+@dataclass
+class _Parsed:
+    source: SourceFile
+    docs: list[tuple[int, Any]]  # (document index, data)
+    chunks: list[_Chunk]
+    doc_chunks: list[tuple[int, int]]  # document index -> (chunk, index within chunk)
+    real: str = ""  # resolved path
+    kustomization: bool = False
+
+
+def load(paths: list[str], namespace: str = "default", stdin: Optional[BinaryIO] = None) -> LoadResult:
+    """Read every manifest below `paths`. Raises discovery.PathNotFound for a missing path."""
+    result = LoadResult()
+    charts_reported: set[str] = set()
+    # Composing allocates millions of small objects that are never cyclic garbage; the cyclic
+    # collector only slows that down, so it waits until loading is done.
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        parsed = [p for p in (_read_and_parse(i, stdin, result, charts_reported)
+                              for i in discover(paths)) if p is not None]
+    finally:
+        gc.freeze()  # what was loaded lives until the run ends: keep it out of later collections
+        if gc_was_enabled:
+            gc.enable()
+    plan = kustomize.plan({p.real: p.docs[0][1] for p in parsed if p.kustomization})
+    for item in parsed:
+        if item.kustomization or item.real in plan.fragments:
+            continue
+        kustomized = plan.namespaces.get(item.real)
+        for doc_index, data in item.docs:
+            result.documents += 1
+            for base, obj in _objects(data):
+                for ns in kustomized or [_own_namespace(obj, namespace)]:
+                    result.manifests.append(Manifest(item.source, doc_index, base, obj, ns))
+    return result
+
+
+def _read_and_parse(item: InputFile, stdin: Optional[BinaryIO], result: LoadResult,
+                    charts_reported: set[str]) -> Optional[_Parsed]:
+    try:
+        raw = (stdin or sys.stdin.buffer).read() if item.path == STDIN else _read(item.path)
+    except OSError as exc:
+        reason = exc.strerror or exc.__class__.__name__
+        result.diagnostics.append(Diagnostic(FILE_UNREADABLE, item.display, 1, 1,
+                                             f"cannot read {item.display}: {reason}"))
+        return None
+    text, problem = decode(raw)
+    if text is None:
+        result.diagnostics.append(Diagnostic(
+            FILE_UNREADABLE, item.display, 1, 1, f"{item.display} is not text kportlint can read: {problem}"))
+        return None
+    source = SourceFile(item.display, text, item.path)
+    result.files.append(source)
+    if "{{" in text:
+        chart = _chart_of_template(item.path)
+        if chart is not None:
+            if chart not in charts_reported:
+                charts_reported.add(chart)
+                result.diagnostics.append(Diagnostic(
+                    HELM_TEMPLATE, item.display, 1, 1,
+                    f"the Helm chart {display_path(chart)} holds templates, not manifests, so its templates/ "
+                    f"were skipped; render it and lint the output: "
+                    f"helm template {display_path(chart)} | kportlint lint -"))
+            return None
+        if _HELM_MARKERS.search(text):
+            result.diagnostics.append(Diagnostic(
+                HELM_TEMPLATE, item.display, 1, 1,
+                "this file is a Helm template, not a manifest, so it was skipped; render it and lint "
+                "the output: helm template <chart> | kportlint lint -"))
+            return None
+    parsed = _parse(source, result)
+    parsed.real = item.real
+    return parsed
+
+
+def _chart_of_template(path: str) -> Optional[str]:
+    """The chart folder when `path` lies under a chart's templates/ folder."""
+    if path == STDIN:
+        return None
+    folder = os.path.dirname(os.path.abspath(path))
+    while True:
+        parent = os.path.dirname(folder)
+        if os.path.basename(folder) == "templates" and os.path.isfile(os.path.join(parent, "Chart.yaml")):
+            return parent
+        if parent == folder:
+            return None
+        folder = parent
+
+
+def _read(path: str) -> bytes:
+    with open(path, "rb") as handle:
+        return handle.read()
+
+
+def decode(raw: bytes) -> tuple[Optional[str], str]:
+    """Text of a file: UTF-8 (with or without BOM), or UTF-16/32 with a BOM."""
+    for bom, encoding in _BOMS:
+        if raw.startswith(bom):
+            try:
+                return raw.decode(encoding), ""
+            except UnicodeDecodeError as exc:
+                return None, f"invalid {encoding.upper()} at byte {exc.start}"
+    if b"\x00" in raw[:8192]:
+        return None, "it contains NUL bytes (a binary file?)"
+    try:
+        return raw.decode("utf-8"), ""
+    except UnicodeDecodeError as exc:
+        return None, f"invalid UTF-8 at byte {exc.start}; save it as UTF-8"
+
+
+def _parse(source: SourceFile, result: LoadResult) -> _Parsed:
+    text = source.text
+    parsed = _Parsed(source, [], [], [])
+    try:
+        nodes = list(compose_all(text))
+        parsed.chunks.append(_Chunk(text, 0))
+        for i, node in enumerate(nodes):
+            parsed.doc_chunks.append((0, i))
+            parsed.docs.append((i, to_data(node).data))
+    except YAMLSyntaxError:
+        # libyaml stops at the first error; re-read document by document so the others survive.
+        parsed = _Parsed(source, [], [], [])
+        for chunk_text, offset in _split_documents(text):
+            chunk = _Chunk(chunk_text, offset)
+            parsed.chunks.append(chunk)
+            index = 0
+            try:
+                for node in compose_all(chunk_text):
+                    parsed.doc_chunks.append((len(parsed.chunks) - 1, index))
+                    parsed.docs.append((len(parsed.doc_chunks) - 1, to_data(node).data))
+                    index += 1
+            except YAMLSyntaxError as exc:
+                result.diagnostics.append(Diagnostic(
+                    YAML_SYNTAX, source.path, exc.line + offset + 1, exc.column + 1,
+                    f"YAML syntax error: {exc.message}; this document is skipped"))
+    source.locate = _Locator(parsed)
+    parsed.kustomization = bool(parsed.docs) and kustomize.is_kustomization(source.origin, parsed.docs[0][1])
+    return parsed
+
+
+def _split_documents(text: str) -> list[tuple[str, int]]:
+    starts = [m.start() for m in _DOC_START.finditer(text)]
+    if not starts or starts[0] != 0:
+        starts.insert(0, 0)
+    chunks = []
+    for i, start in enumerate(starts):
+        end = starts[i + 1] if i + 1 < len(starts) else len(text)
+        chunks.append((text[start:end], text.count("\n", 0, start)))
+    return chunks
+
+
+class _Locator:
+    """Finds positions by composing the file again, once, only when a finding needs one."""
+
+    def __init__(self, parsed: _Parsed) -> None:
+        self._chunks = parsed.chunks
+        self._doc_chunks = parsed.doc_chunks
+
+    def __call__(self, doc_index: int, pointer: str) -> Optional[Position]:
+        if not 0 <= doc_index < len(self._doc_chunks):
+            return None
+        chunk_no, index = self._doc_chunks[doc_index]
+        chunk = self._chunks[chunk_no]
+        if chunk.nodes is None:
+            chunk.nodes = []
+            try:
+                for node in compose_all(chunk.text):
+                    chunk.nodes.append(node)
+            except YAMLSyntaxError:
+                pass
+        if index >= len(chunk.nodes):
+            return None
+        found = locate(chunk.nodes[index], split_pointer(pointer))
+        if found is None:
+            return None
+        return Position(found[0] + chunk.line_offset + 1, found[1] + 1)
+
+
+def _objects(data: Any) -> list[tuple[str, dict[str, Any]]]:
+    """The objects in one document: itself, or the items of a `kind: List` (or `XxxList`)."""
+    if not isinstance(data, dict) or "apiVersion" not in data or "kind" not in data:
+        return []
+    kind = data.get("kind")
+    items = data.get("items")
+    if isinstance(kind, str) and kind.endswith("List") and isinstance(items, list):
+        objects = []
+        item_kind = kind[: -len("List")]
+        for i, item in enumerate(items):
+            if not isinstance(item, dict):
+                continue
+            if "kind" not in item and item_kind:  # typed lists from the API omit each item's kind
+                item = {"apiVersion": data.get("apiVersion"), "kind": item_kind, **item}
+            if "apiVersion" in item and "kind" in item:
+                objects.append((f"/items/{i}", item))
+        return objects
+    return [("", data)]
+
+
+def _own_namespace(obj: dict[str, Any], default: str) -> str:
+    metadata = obj.get("metadata")
+    namespace = metadata.get("namespace") if isinstance(metadata, dict) else None
+    return namespace if isinstance(namespace, str) and namespace else default

@@ -1,0 +1,180 @@
+"""Plain data shared by every stage: manifests, positions, findings. No I/O here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable, Optional
+
+SEVERITIES = ("error", "warning", "info")
+SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
+
+
+@dataclass(frozen=True)
+class Position:
+    """A 1-based line and column in a file."""
+
+    line: int
+    column: int
+
+
+def escape_pointer_token(token: object) -> str:
+    return str(token).replace("~", "~0").replace("/", "~1")
+
+
+def join_pointer(*tokens: object) -> str:
+    """Build a JSON pointer (RFC 6901) from path tokens."""
+    return "".join("/" + escape_pointer_token(t) for t in tokens)
+
+
+def split_pointer(pointer: str) -> list[str]:
+    if not pointer:
+        return []
+    return [t.replace("~1", "/").replace("~0", "~") for t in pointer.split("/")[1:]]
+
+
+@dataclass
+class SourceFile:
+    """One input file (or stdin) as read; positions are looked up in it on demand."""
+
+    path: str  # as shown to the user
+    text: str = ""
+    origin: str = ""  # the path that was opened ("-" for stdin)
+    # Filled by the loader: resolves (document index, JSON pointer) to a position.
+    locate: Optional[Callable[[int, str], Optional[Position]]] = field(
+        default=None, repr=False, compare=False
+    )
+
+
+@dataclass
+class Manifest:
+    """One Kubernetes object from a document (or from the items of a `kind: List`)."""
+
+    source: SourceFile
+    doc_index: int  # which YAML document in the file
+    base_pointer: str  # where the object sits in its document ("" or "/items/3")
+    data: dict[str, Any]
+    namespace: str  # effective namespace (metadata, kustomization or the run's default)
+
+    @property
+    def api_version(self) -> str:
+        value = self.data.get("apiVersion")
+        return value if isinstance(value, str) else ""
+
+    @property
+    def group(self) -> str:
+        version = self.api_version
+        return version.rsplit("/", 1)[0] if "/" in version else ""
+
+    @property
+    def kind(self) -> str:
+        value = self.data.get("kind")
+        return value if isinstance(value, str) else ""
+
+    @property
+    def metadata(self) -> dict[str, Any]:
+        value = self.data.get("metadata")
+        return value if isinstance(value, dict) else {}
+
+    @property
+    def name(self) -> str:
+        value = self.metadata.get("name")
+        return value if isinstance(value, str) else ""
+
+    @property
+    def spec(self) -> dict[str, Any]:
+        value = self.data.get("spec")
+        return value if isinstance(value, dict) else {}
+
+    @property
+    def ref(self) -> str:
+        """`Kind namespace/name`, the way messages name an object."""
+        return f"{self.kind} {self.namespace}/{self.name or '<unnamed>'}"
+
+    def position(self, pointer: str = "") -> Position:
+        """Position of the node at `pointer` (relative to this object), or its nearest parent."""
+        found = None
+        if self.source.locate is not None:
+            found = self.source.locate(self.doc_index, self.base_pointer + pointer)
+        return found or Position(1, 1)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """What a check reports: the object, the field and the words. The engine adds the rest."""
+
+    manifest: Manifest
+    pointer: str
+    message: str
+    severity: Optional[str] = None  # overrides the rule's default when set
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str
+    severity: str
+    message: str
+    file: str
+    line: int
+    column: int
+    kind: str = ""
+    name: str = ""
+    namespace: str = ""
+    pointer: str = ""
+
+    def sort_key(self) -> tuple:
+        return (self.file, self.line, self.column, self.rule, self.message)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "rule": self.rule,
+            "severity": self.severity,
+            "message": self.message,
+            "file": self.file,
+            "line": self.line,
+            "column": self.column,
+            "kind": self.kind,
+            "name": self.name,
+            "namespace": self.namespace,
+            "pointer": self.pointer,
+        }
+
+
+@dataclass(frozen=True)
+class ContainerPort:
+    number: Optional[int]  # containerPort, when it is a whole number
+    name: Optional[str]
+    protocol: str  # TCP when unset
+    pointer: str  # relative to the owning Manifest
+
+
+@dataclass
+class Container:
+    name: str
+    pointer: str
+    ports: list[ContainerPort]
+    init: bool = False  # an initContainer
+    serves: bool = True  # regular containers and native sidecars serve traffic; plain init ones don't
+    raw: dict[str, Any] = field(default_factory=dict, repr=False)
+
+
+@dataclass
+class PodTemplate:
+    """The pods one object creates: their labels (shown and controller-added) and containers."""
+
+    owner: Manifest
+    pointer: str  # the template's place in the owner ("" for a Pod)
+    labels: dict[str, str]
+    extra_labels: dict[str, Optional[frozenset[str]]]  # added by the controller; None = any value
+    containers: list[Container]
+    replicas: Optional[int] = None
+
+    @property
+    def namespace(self) -> str:
+        return self.owner.namespace
+
+    @property
+    def ref(self) -> str:
+        return self.owner.ref
+
+    def serving_ports(self) -> list[ContainerPort]:
+        return [p for c in self.containers if c.serves for p in c.ports]

@@ -1,0 +1,26 @@
+"""The machine report. Its shape is documented in the README and kept stable:
+
+{"findings": [{"rule", "severity", "message", "file", "line", "column", "kind", "name", "namespace",
+               "pointer"}],
+ "summary": {"findings", "error", "warning", "info", "files", "documents", "objects"}}
+"""
+
+from __future__ import annotations
+
+import json
+
+from ..engine import RunResult
+
+
+def render(result: RunResult, color: bool = False) -> str:
+    report = {
+        "findings": [f.to_dict() for f in result.findings],
+        "summary": {
+            "findings": len(result.findings),
+            **result.counts(),
+            "files": result.files,
+            "documents": result.documents,
+            "objects": result.objects,
+        },
+    }
+    return json.dumps(report, indent=2, ensure_ascii=False) + "\n"

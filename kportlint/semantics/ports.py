@@ -1,0 +1,130 @@
+"""Service ports and how a targetPort resolves against a pod's containers, as kube-proxy does it.
+
+- `targetPort` defaults to `port`.
+- A number is used as it is; containerPort declarations are informational.
+- A string is a port name, resolved per pod against a container port with that name *and* the
+  Service port's protocol. A pod where it does not resolve gets no traffic on that port.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from typing import Any, Optional, Union
+
+from ..model import ContainerPort, Manifest, PodTemplate
+
+DEFAULT_PROTOCOL = "TCP"
+
+# How one pod template answers one Service port.
+SERVED = "served"  # named port resolves, or the number is declared
+UNRESOLVED = "unresolved"  # a named targetPort with no such name (and protocol) in the pod
+UNDECLARED = "undeclared"  # a number the pod does not declare, although it declares other ports
+UNKNOWN = "unknown"  # a number, and the pod declares no ports at all: nothing to compare with
+
+
+def is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+@dataclass(frozen=True)
+class ServicePort:
+    index: int
+    pointer: str  # /spec/ports/<index>
+    name: Optional[str]
+    port: Optional[int]
+    target: Union[int, str, None]  # the targetPort as written; None when omitted
+    protocol: str
+
+    @property
+    def effective_target(self) -> Union[int, str, None]:
+        return self.port if self.target is None else self.target
+
+    @property
+    def target_pointer(self) -> str:
+        return self.pointer + "/targetPort" if self.target is not None else self.pointer
+
+    def label(self) -> str:
+        return f"port {self.port}" + (f" ({self.name})" if self.name else "")
+
+
+def service_ports(service: Manifest) -> list[ServicePort]:
+    """The usable entries of spec.ports; entries of the wrong type are left to schema checks."""
+    raw = service.spec.get("ports")
+    if not isinstance(raw, list):
+        return []
+    ports = []
+    for i, item in enumerate(raw):
+        if not isinstance(item, dict):
+            continue
+        port = item.get("port") if is_int(item.get("port")) else None
+        target = item.get("targetPort")
+        if target is not None and not (is_int(target) or isinstance(target, str)):
+            continue  # 1.5, true or a list: wrong types are the schema's to report
+        name = item.get("name") if isinstance(item.get("name"), str) else None
+        protocol = item.get("protocol") if isinstance(item.get("protocol"), str) else DEFAULT_PROTOCOL
+        ports.append(ServicePort(i, f"/spec/ports/{i}", name, port, target, protocol))
+    return ports
+
+
+@dataclass(frozen=True)
+class PortMatch:
+    """How one pod template answers one Service port."""
+
+    template: PodTemplate
+    status: str
+    ports: tuple[ContainerPort, ...]  # the container ports that serve it
+
+
+def resolve(template: PodTemplate, target: Union[int, str], protocol: str) -> PortMatch:
+    declared = template.serving_ports()
+    if isinstance(target, str):
+        hits = tuple(p for p in declared if p.name == target and p.protocol == protocol)
+        return PortMatch(template, SERVED if hits else UNRESOLVED, hits)
+    hits = tuple(p for p in declared if p.number == target and p.protocol == protocol)
+    if hits:
+        return PortMatch(template, SERVED, hits)
+    return PortMatch(template, UNDECLARED if declared else UNKNOWN, ())
+
+
+def describe_port(port: ContainerPort) -> str:
+    text = str(port.number) if port.number is not None else "?"
+    if port.name:
+        text += f" ({port.name})"
+    if port.protocol != DEFAULT_PROTOCOL:
+        text += f"/{port.protocol}"
+    return text
+
+
+def describe_ports(ports: list[ContainerPort]) -> str:
+    """'8000 (web) and 9000 (admin)', without repeats."""
+    texts = list(dict.fromkeys(describe_port(p) for p in ports))
+    if len(texts) <= 1:
+        return "".join(texts)
+    return ", ".join(texts[:-1]) + " and " + texts[-1]
+
+
+def suggest(service_port: ServicePort, declared: list[ContainerPort]) -> Optional[str]:
+    """The targetPort the author most likely meant, from the ports the pods declare."""
+    target = service_port.effective_target
+    same_protocol = [p for p in declared if p.protocol == service_port.protocol]
+    if isinstance(target, str):
+        names = [p.name for p in same_protocol if p.name]
+        for name in names:
+            if name.lower() == target.lower():
+                return name
+        close = difflib.get_close_matches(target, names, n=1, cutoff=0.6)
+        if close:
+            return close[0]
+    candidates = list(dict.fromkeys((p.number, p.name) for p in same_protocol if p.number is not None))
+    if service_port.name:
+        for number, name in candidates:
+            if name == service_port.name:
+                return name
+    for number, name in candidates:
+        if number == service_port.port and number != target:
+            return name or str(number)
+    if len(candidates) == 1:
+        number, name = candidates[0]
+        return name or str(number)
+    return None

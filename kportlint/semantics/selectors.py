@@ -1,0 +1,110 @@
+"""Label selectors as the API server reads them: map selectors and LabelSelector objects."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Mapping, Optional, Union
+
+# A label the controller adds whose value is not known from the manifests (pod-template-hash).
+ANY_VALUE = None
+# Controller labels: key -> a set of possible values, or ANY_VALUE.
+ExtraLabels = Mapping[str, Optional[frozenset[str]]]
+
+OPERATORS = ("In", "NotIn", "Exists", "DoesNotExist")
+
+
+@dataclass(frozen=True)
+class Requirement:
+    key: str
+    operator: str
+    values: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Selector:
+    """matchLabels plus matchExpressions. Empty means "everything" for a LabelSelector."""
+
+    match_labels: tuple[tuple[str, str], ...] = ()
+    expressions: tuple[Requirement, ...] = ()
+
+    @property
+    def empty(self) -> bool:
+        return not self.match_labels and not self.expressions
+
+    def matches(self, labels: Mapping[str, str], extra: ExtraLabels = {}) -> bool:
+        for key, value in self.match_labels:
+            if not _has(labels, extra, key, value):
+                return False
+        for req in self.expressions:
+            if req.operator == "In":
+                if not any(_has(labels, extra, req.key, v) for v in req.values):
+                    return False
+            elif req.operator == "NotIn":
+                # A controller label of unknown value might be anything: assume it is not excluded.
+                if labels.get(req.key) in req.values:
+                    return False
+            elif req.operator == "Exists":
+                if req.key not in labels and req.key not in extra:
+                    return False
+            elif req.operator == "DoesNotExist":
+                if req.key in labels or req.key in extra:
+                    return False
+        return True
+
+    def describe(self) -> str:
+        parts = [f"{k}={v}" for k, v in self.match_labels]
+        for req in self.expressions:
+            values = ",".join(sorted(req.values))
+            if req.operator in ("In", "NotIn"):
+                parts.append(f"{req.key} {req.operator.lower()} ({values})")
+            elif req.operator == "Exists":
+                parts.append(req.key)
+            else:
+                parts.append(f"!{req.key}")
+        return ", ".join(parts) if parts else "<everything>"
+
+
+def _has(labels: Mapping[str, str], extra: ExtraLabels, key: str, value: str) -> bool:
+    if labels.get(key) == value:
+        return True
+    if key in extra:
+        allowed = extra[key]
+        return allowed is ANY_VALUE or value in allowed
+    return False
+
+
+def string_map(value: Any) -> dict[str, str]:
+    """The string pairs of a labels or selector map; other values are not labels (schema says so)."""
+    if not isinstance(value, dict):
+        return {}
+    return {k: v for k, v in value.items() if isinstance(k, str) and isinstance(v, str)}
+
+
+def from_map(value: Any) -> Selector:
+    """A Service's or ReplicationController's `selector: {key: value}`."""
+    return Selector(tuple(sorted(string_map(value).items())))
+
+
+def from_label_selector(value: Any) -> Union[Selector, str]:
+    """A LabelSelector object; returns an error message instead when it cannot be read."""
+    if not isinstance(value, dict):
+        return "the selector is not a mapping"
+    labels = value.get("matchLabels")
+    if labels is not None and not isinstance(labels, dict):
+        return "matchLabels is not a mapping"
+    expressions = []
+    raw = value.get("matchExpressions")
+    if raw is not None and not isinstance(raw, list):
+        return "matchExpressions is not a list"
+    for i, item in enumerate(raw or []):
+        if not isinstance(item, dict) or not isinstance(item.get("key"), str):
+            return f"matchExpressions[{i}] has no key"
+        operator = item.get("operator")
+        if operator not in OPERATORS:
+            return f"matchExpressions[{i}] has operator {operator!r}; use one of {', '.join(OPERATORS)}"
+        values = item.get("values") or []
+        if not isinstance(values, list):
+            return f"matchExpressions[{i}].values is not a list"
+        expressions.append(Requirement(item["key"], operator,
+                                       frozenset(v for v in values if isinstance(v, str))))
+    return Selector(tuple(sorted(string_map(labels).items())), tuple(expressions))

@@ -1,0 +1,145 @@
+"""Which objects create pods, where their pod template sits, and what the controller adds to it.
+
+The table of kinds is the one place that knows this; configuration can extend it with custom kinds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Optional
+
+from ..model import Container, ContainerPort, Manifest, PodTemplate, join_pointer
+from .selectors import ANY_VALUE, string_map
+
+LABEL_SELECTOR = "label-selector"  # matchLabels / matchExpressions
+MAP_SELECTOR = "map"  # plain key: value pairs
+
+
+@dataclass(frozen=True)
+class TemplateKind:
+    kind: str
+    groups: tuple[str, ...]  # API groups ("" is the core group)
+    template: tuple[str, ...]  # path to the pod template; () when the object is the pod
+    selector: Optional[tuple[str, ...]] = None  # path to the workload's own selector
+    selector_style: str = LABEL_SELECTOR
+    controller: str = ""  # which labels the controller adds to each pod
+
+
+BUILTIN_KINDS: tuple[TemplateKind, ...] = (
+    TemplateKind("Pod", ("",), ()),
+    TemplateKind("Deployment", ("apps", "extensions"), ("spec", "template"), ("spec", "selector"),
+                 controller="Deployment"),
+    TemplateKind("ReplicaSet", ("apps", "extensions"), ("spec", "template"), ("spec", "selector")),
+    TemplateKind("StatefulSet", ("apps",), ("spec", "template"), ("spec", "selector"),
+                 controller="StatefulSet"),
+    TemplateKind("DaemonSet", ("apps", "extensions"), ("spec", "template"), ("spec", "selector"),
+                 controller="DaemonSet"),
+    TemplateKind("ReplicationController", ("",), ("spec", "template"), ("spec", "selector"), MAP_SELECTOR),
+    TemplateKind("Job", ("batch",), ("spec", "template"), ("spec", "selector"), controller="Job"),
+    TemplateKind("CronJob", ("batch",), ("spec", "jobTemplate", "spec", "template"),
+                 ("spec", "jobTemplate", "spec", "selector"), controller="CronJob"),
+    TemplateKind("Rollout", ("argoproj.io",), ("spec", "template"), ("spec", "selector"),
+                 controller="Rollout"),
+    TemplateKind("DeploymentConfig", ("apps.openshift.io", ""), ("spec", "template"), ("spec", "selector"),
+                 MAP_SELECTOR, controller="DeploymentConfig"),
+)
+
+
+class KindTable:
+    """Looks up the TemplateKind of an object by kind and API group."""
+
+    def __init__(self, kinds: tuple[TemplateKind, ...] = BUILTIN_KINDS) -> None:
+        self._by_kind: dict[tuple[str, str], TemplateKind] = {}
+        for entry in kinds:
+            for group in entry.groups:
+                self._by_kind[(entry.kind, group)] = entry
+
+    def lookup(self, manifest: Manifest) -> Optional[TemplateKind]:
+        return self._by_kind.get((manifest.kind, manifest.group))
+
+
+def dig(data: Any, path: tuple[str, ...]) -> Any:
+    for key in path:
+        if not isinstance(data, dict):
+            return None
+        data = data.get(key)
+    return data
+
+
+def pod_template(manifest: Manifest, entry: TemplateKind) -> Optional[PodTemplate]:
+    """The pod template of a workload, or None when it has none (e.g. a Rollout's workloadRef)."""
+    template = dig(manifest.data, entry.template)
+    if not isinstance(template, dict):
+        return None
+    pointer = join_pointer(*entry.template)
+    spec = template.get("spec")
+    if not isinstance(spec, dict):
+        return None
+    labels = string_map(dig(template, ("metadata", "labels")))
+    replicas = dig(manifest.data, ("spec", "replicas"))
+    replicas = replicas if isinstance(replicas, int) and not isinstance(replicas, bool) else None
+    containers = _containers(spec, pointer + "/spec")
+    extra = controller_labels(entry.controller, manifest, replicas)
+    return PodTemplate(manifest, pointer, labels, extra, containers, replicas)
+
+
+def controller_labels(controller: str, manifest: Manifest,
+                      replicas: Optional[int]) -> dict[str, Optional[frozenset[str]]]:
+    """Labels a controller puts on every pod although the template does not show them."""
+    name = manifest.name
+    if controller == "Deployment":
+        return {"pod-template-hash": ANY_VALUE}
+    if controller == "StatefulSet":
+        start = dig(manifest.data, ("spec", "ordinals", "start"))
+        start = start if isinstance(start, int) and not isinstance(start, bool) and start >= 0 else 0
+        if replicas is None:  # unset replicas may be scaled by an autoscaler: any ordinal
+            names, indexes = ANY_VALUE, ANY_VALUE
+        else:
+            ordinals = range(start, start + max(replicas, 1))
+            names = frozenset(f"{name}-{i}" for i in ordinals)
+            indexes = frozenset(str(i) for i in ordinals)
+        return {"statefulset.kubernetes.io/pod-name": names, "apps.kubernetes.io/pod-index": indexes,
+                "controller-revision-hash": ANY_VALUE}
+    if controller == "DaemonSet":
+        return {"pod-template-generation": ANY_VALUE, "controller-revision-hash": ANY_VALUE}
+    if controller in ("Job", "CronJob"):
+        job = frozenset([name]) if controller == "Job" and name else ANY_VALUE
+        return {"job-name": job, "batch.kubernetes.io/job-name": job,
+                "controller-uid": ANY_VALUE, "batch.kubernetes.io/controller-uid": ANY_VALUE}
+    if controller == "Rollout":
+        return {"rollouts-pod-template-hash": ANY_VALUE}
+    if controller == "DeploymentConfig":
+        return {"deploymentconfig": frozenset([name]) if name else ANY_VALUE, "deployment": ANY_VALUE}
+    return {}
+
+
+def _containers(spec: dict[str, Any], pointer: str) -> list[Container]:
+    found = []
+    for field_name, init in (("containers", False), ("initContainers", True)):
+        items = spec.get(field_name)
+        if not isinstance(items, list):
+            continue
+        for i, item in enumerate(items):
+            if not isinstance(item, dict):
+                continue
+            here = f"{pointer}/{field_name}/{i}"
+            name = item.get("name") if isinstance(item.get("name"), str) else ""
+            # Native sidecars (init containers that always restart) keep running and serve traffic.
+            serves = not init or item.get("restartPolicy") == "Always"
+            found.append(Container(name, here, _ports(item.get("ports"), here), init, serves, item))
+    return found
+
+
+def _ports(value: Any, pointer: str) -> list[ContainerPort]:
+    if not isinstance(value, list):
+        return []
+    ports = []
+    for i, item in enumerate(value):
+        if not isinstance(item, dict):
+            continue
+        number = item.get("containerPort")
+        number = number if isinstance(number, int) and not isinstance(number, bool) else None
+        name = item.get("name") if isinstance(item.get("name"), str) else None
+        protocol = item.get("protocol") if isinstance(item.get("protocol"), str) else "TCP"
+        ports.append(ContainerPort(number, name, protocol, f"{pointer}/ports/{i}"))
+    return ports

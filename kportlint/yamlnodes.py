@@ -1,0 +1,194 @@
+"""YAML text -> node trees -> plain data, and node trees -> positions.
+
+Documents are composed with libyaml (PyYAML's C composer) and never constructed, so tags are never
+executed. Nodes are turned into plain dicts and lists by `to_data`, which shares aliased nodes instead of
+expanding them again, refuses recursive aliases and stops at a fixed depth. Positions are not stored with
+the data: `locate` walks a (re-)composed node tree when a finding needs one. See the README's design notes
+for the measurements behind this choice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Iterator, Optional
+
+import yaml
+from yaml.constructor import ConstructorError, SafeConstructor
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+try:  # libyaml is bundled with PyYAML's wheels; the pure-Python composer is the fallback.
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on the PyYAML build
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+MAX_DEPTH = 256  # Kubernetes objects nest a few dozen levels; deeper input is hostile or broken.
+
+_STR = "tag:yaml.org,2002:str"
+_INT = "tag:yaml.org,2002:int"
+_FLOAT = "tag:yaml.org,2002:float"
+_BOOL = "tag:yaml.org,2002:bool"
+_NULL = "tag:yaml.org,2002:null"
+_MERGE = "tag:yaml.org,2002:merge"
+_CONSTRUCTOR = SafeConstructor()
+_SCALARS = {
+    _INT: _CONSTRUCTOR.construct_yaml_int,
+    _FLOAT: _CONSTRUCTOR.construct_yaml_float,
+    _BOOL: _CONSTRUCTOR.construct_yaml_bool,
+}
+_IN_PROGRESS = object()
+
+
+class YAMLSyntaxError(Exception):
+    """A document that does not parse: message and 0-based line/column of the parser's mark."""
+
+    def __init__(self, message: str, line: int, column: int) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+        self.column = column
+
+
+@dataclass
+class Note:
+    """Something odd the converter saw (duplicate key, recursive alias, too deep), 0-based mark."""
+
+    code: str
+    message: str
+    line: int
+    column: int
+
+
+@dataclass
+class Converted:
+    data: Any
+    notes: list[Note] = field(default_factory=list)
+
+
+def compose_all(text: str) -> Iterator[Node]:
+    """Yield the node tree of each document; raises YAMLSyntaxError at the first broken one."""
+    loader = _Loader(text)
+    try:
+        while loader.check_node():
+            node = loader.get_node()
+            if node is not None:
+                yield node
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problem = exc.problem or str(exc)
+        if exc.context and exc.context not in problem:
+            problem = f"{problem} ({exc.context})"
+        raise YAMLSyntaxError(problem, mark.line if mark else 0, mark.column if mark else 0) from None
+    except yaml.YAMLError as exc:  # e.g. reader errors on control characters
+        mark = getattr(exc, "mark", None) or getattr(exc, "problem_mark", None)
+        raise YAMLSyntaxError(str(exc).splitlines()[0], getattr(mark, "line", 0),
+                              getattr(mark, "column", 0)) from None
+    finally:
+        loader.dispose()
+
+
+def scalar_value(node: ScalarNode) -> Any:
+    """A scalar as Kubernetes reads it (YAML 1.1: `yes` is true, `0755` is octal)."""
+    tag = node.tag
+    if tag == _STR:
+        return node.value
+    if tag == _NULL:
+        return None
+    construct = _SCALARS.get(tag)
+    if construct is None:  # timestamps, binary and unknown tags stay plain text
+        return node.value
+    try:
+        return construct(node)
+    except (ConstructorError, ValueError, TypeError, KeyError, IndexError):
+        return node.value
+
+
+def to_data(root: Node, max_depth: int = MAX_DEPTH) -> Converted:
+    """Convert a node tree to dicts, lists and scalars without expanding shared nodes twice."""
+    notes: list[Note] = []
+    memo: dict[int, Any] = {}
+
+    def note(code: str, message: str, node: Node) -> None:
+        notes.append(Note(code, message, node.start_mark.line, node.start_mark.column))
+
+    def convert(node: Node, depth: int) -> Any:
+        if isinstance(node, ScalarNode):
+            return scalar_value(node)
+        node_id = id(node)
+        if node_id in memo:  # an alias: share the value converted the first time
+            seen = memo[node_id]
+            if seen is _IN_PROGRESS:
+                note("recursive-alias", "an alias refers to a node that contains it", node)
+                return None
+            return seen
+        if depth > max_depth:
+            note("too-deep", f"nesting deeper than {max_depth} levels is not read", node)
+            return None
+        memo[node_id] = _IN_PROGRESS
+        if isinstance(node, SequenceNode):
+            value: Any = [convert(item, depth + 1) for item in node.value]
+        else:
+            value = {}
+            merged: dict[str, Any] = {}
+            for key_node, value_node in node.value:
+                if key_node.tag == _MERGE:
+                    _merge_into(merged, convert(value_node, depth + 1))
+                    continue
+                name = _key_text(key_node)
+                if name in value:
+                    note("duplicate-key", f"key '{name}' appears more than once; the last one wins",
+                         key_node)
+                value[name] = convert(value_node, depth + 1)
+            if merged:
+                value = {**merged, **value}
+        memo[node_id] = value
+        return value
+
+    return Converted(convert(root, 0), notes)
+
+
+def _key_text(node: Node) -> str:
+    # JSON object keys are strings; Kubernetes' YAML decoder turns `80:` into "80".
+    if isinstance(node, ScalarNode):
+        return node.value
+    return f"<{type(node).__name__}>"
+
+
+def _merge_into(target: dict[str, Any], source: Any) -> None:
+    # `<<: *a` or `<<: [*a, *b]`; earlier sources win, explicit keys win over all.
+    sources = source if isinstance(source, list) else [source]
+    for item in sources:
+        if isinstance(item, dict):
+            for k, v in item.items():
+                target.setdefault(k, v)
+
+
+def locate(root: Node, tokens: list[str]) -> Optional[tuple[int, int]]:
+    """0-based (line, column) of the node at `tokens`, or of the deepest node on the way there."""
+    node = root
+    for token in tokens:
+        child = _child(node, token, 0)
+        if child is None:
+            break
+        node = child
+    return node.start_mark.line, node.start_mark.column
+
+
+def _child(node: Node, token: str, depth: int) -> Optional[Node]:
+    if depth > 16:  # merge chains are short; a cycle of merges is not followed
+        return None
+    if isinstance(node, SequenceNode):
+        if token.isdigit() and int(token) < len(node.value):
+            return node.value[int(token)]
+        return None
+    if isinstance(node, MappingNode):
+        for key_node, value_node in reversed(node.value):
+            if key_node.tag != _MERGE and _key_text(key_node) == token:
+                return value_node
+        for key_node, value_node in node.value:
+            if key_node.tag == _MERGE:
+                sources = value_node.value if isinstance(value_node, SequenceNode) else [value_node]
+                for source in sources:
+                    found = _child(source, token, depth + 1)
+                    if found is not None:
+                        return found
+    return None
