@@ -7,7 +7,7 @@ from typing import Any, Callable, Hashable, Iterable, Optional, TypeVar
 
 from .model import Manifest, PodTemplate
 from .semantics.selectors import Selector
-from .semantics.workloads import KindTable, TemplateKind, pod_template
+from .semantics.workloads import KindTable, TemplateKind, is_custom_resource, pod_templates
 
 
 T = TypeVar("T")
@@ -29,21 +29,23 @@ class ObjectIndex:
         self._any_value: dict[tuple[str, str], list[int]] = defaultdict(list)
         self._in_namespace: dict[str, list[int]] = defaultdict(list)
         self._answers: dict[Hashable, Any] = {}
+        self._custom_by_name: dict[tuple[str, str], list[Manifest]] = defaultdict(list)
         for manifest in self.manifests:
             self._by_kind[manifest.kind].append(manifest)
             self._by_name[(manifest.kind, manifest.namespace, manifest.name)].append(manifest)
             entry = self.kinds.lookup(manifest)
             if entry is None:
+                if is_custom_resource(manifest):
+                    self._custom_by_name[(manifest.namespace, manifest.name)].append(manifest)
                 continue
             self._template_kind_of[id(manifest)] = entry
-            template = pod_template(manifest, entry)
-            if template is not None:
+            for template in pod_templates(manifest, entry):
                 self._add_template(template)
 
     def _add_template(self, template: PodTemplate) -> None:
         number = len(self.templates)
         self.templates.append(template)
-        self._template_of[id(template.owner)] = template
+        self._template_of.setdefault(id(template.owner), template)
         ns = template.namespace
         self._in_namespace[ns].append(number)
         for key, value in template.labels.items():
@@ -67,6 +69,10 @@ class ObjectIndex:
 
     def named(self, kind: str, namespace: str, name: str) -> list[Manifest]:
         return self._by_name.get((kind, namespace, name), [])
+
+    def custom_resources_named(self, namespace: str, name: str) -> list[Manifest]:
+        """Custom resources (not pod templates) of any kind with this name in the namespace."""
+        return self._custom_by_name.get((namespace, name), [])
 
     def namespaces(self) -> list[str]:
         return sorted(self._in_namespace)

@@ -77,7 +77,7 @@ def _fragment_paths(doc: dict[str, Any]) -> list[str]:
         items = doc.get(key)
         for item in items if isinstance(items, list) else []:
             if isinstance(item, str) and "\n" not in item:
-                paths.append(item)
+                paths.append(item.replace("\\", "/"))
             elif isinstance(item, dict) and isinstance(item.get("path"), str):
                 paths.append(item["path"])
     return paths
@@ -86,4 +86,6 @@ def _fragment_paths(doc: dict[str, Any]) -> list[str]:
 def _list(value: Any) -> list[str]:
     if not isinstance(value, list):
         return []
-    return [v for v in value if isinstance(v, str) and "://" not in v and not v.startswith("git@")]
+    # Windows users write `.\\base`; kustomize on Windows reads it as ./base.
+    return [v.replace("\\", "/") for v in value
+            if isinstance(v, str) and "://" not in v and not v.startswith("git@")]

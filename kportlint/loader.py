@@ -10,7 +10,7 @@ import sys
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO, Optional
 
-from . import kustomize
+from . import kustomize, patches
 from .discovery import STDIN, InputFile, discover, display_path
 from .model import Manifest, Position, SourceFile, split_pointer
 from .yamlnodes import YAMLSyntaxError, compose_all, locate, to_data
@@ -87,16 +87,38 @@ def load(paths: list[str], namespace: str = "default", stdin: Optional[BinaryIO]
         if gc_was_enabled:
             gc.enable()
     plan = kustomize.plan({p.real: p.docs[0][1] for p in parsed if p.kustomization})
+    fragments: list[dict[str, Any]] = []
     for item in parsed:
-        if item.kustomization or item.real in plan.fragments:
+        if item.kustomization:
             continue
         kustomized = plan.namespaces.get(item.real)
+        listed_patch = item.real in plan.fragments
         for doc_index, data in item.docs:
             result.documents += 1
             for base, obj in _objects(data):
+                if listed_patch or patches.looks_like_patch(item.real, obj):
+                    fragments.append(obj)
+                    continue
                 for ns in kustomized or [_own_namespace(obj, namespace)]:
                     result.manifests.append(Manifest(item.source, doc_index, base, obj, ns))
+    _apply_patches(fragments, result.manifests)
     return result
+
+
+def _apply_patches(fragments: list[dict[str, Any]], manifests: list[Manifest]) -> None:
+    """Merge each patch into the objects of its kind and name (once per object, not per namespace)."""
+    if not fragments:
+        return
+    targets: dict[tuple[str, str], dict[int, dict[str, Any]]] = {}
+    for manifest in manifests:
+        targets.setdefault((manifest.kind, manifest.name), {})[id(manifest.data)] = manifest.data
+    for fragment in fragments:
+        metadata = fragment.get("metadata")
+        name = metadata.get("name") if isinstance(metadata, dict) else None
+        kind = fragment.get("kind")
+        if isinstance(name, str) and isinstance(kind, str):
+            for data in targets.get((kind, name), {}).values():
+                patches.merge(data, {k: v for k, v in fragment.items() if k != "metadata"})
 
 
 def _read_and_parse(item: InputFile, stdin: Optional[BinaryIO], result: LoadResult,

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import difflib
 from typing import Iterator
 
 from ..index import ObjectIndex
 from ..model import Manifest, PodTemplate, Problem
 from ..semantics.ports import UNDECLARED, UNRESOLVED, describe_ports, suggest
-from ..semantics.routing import PortRoute, route_service
+from ..semantics.routing import PortRoute, pods_made_elsewhere, route_service
 from ..semantics.selectors import Selector
+from ..semantics.templating import has_placeholder
 from .registry import check
 
 
@@ -18,35 +20,51 @@ def dangling_service(service: Manifest, index: ObjectIndex) -> Iterator[Problem]
     if route is None or route.templates:
         return
     selector = route.selector
-    message = (
-        f"Service {service.namespace}/{service.name} selects pods with {selector.describe()}, but no pod "
-        f"template in namespace {service.namespace} has these labels, so the Service has no endpoints "
-        f"and every connection to it fails."
-    )
-    elsewhere = [ns for ns in index.namespaces_selecting(selector) if ns != service.namespace]
+    if any(has_placeholder(v) for _, v in selector.match_labels):
+        return  # filled in before deploy: unknown, not wrong
+    ns = service.namespace
+    message = (f"Service {ns}/{service.name} selects pods with {selector.describe()}, but no pod template "
+               f"in namespace {ns} has these labels, so the Service has no endpoints and every "
+               f"connection to it fails.")
+    elsewhere = [other for other in index.namespaces_selecting(selector) if other != ns]
     if elsewhere:
-        owners = ", ".join(t.ref for ns in elsewhere for t in index.select(ns, selector))
-        message += (f" The labels match {owners}, in namespace {', '.join(elsewhere)}: a Service only "
-                    f"reaches pods in its own namespace; move one of them.")
-    else:
-        hint = _nearest(selector, index.templates_in(service.namespace))
-        message += f" {hint}" if hint else (
-            " Fix the selector, or lint the files that define the workload together with this one.")
-    yield Problem(service, "/spec/selector", message)
+        owners = ", ".join(t.ref for other in elsewhere for t in index.select(other, selector))
+        yield Problem(service, "/spec/selector", message + (
+            f" The labels match {owners}, in namespace {', '.join(elsewhere)}: a Service only reaches "
+            f"pods in its own namespace; move one of them."))
+        return
+    if pods_made_elsewhere(service, selector, index) is not None:
+        return
+    templates = index.templates_in(ns)
+    if not templates:
+        # We see no workload of this namespace at all: its pods may come from a chart or an operator.
+        yield Problem(service, "/spec/selector", (
+            f"Service {ns}/{service.name} selects pods with {selector.describe()}, but the linted files "
+            f"define no workload in namespace {ns}. If its pods come from a Helm chart or an operator, "
+            f"lint them together (render the chart) or ignore this; otherwise the Service has no "
+            f"endpoints."), severity="info")
+        return
+    hint = _nearest(selector, templates)
+    yield Problem(service, "/spec/selector", message + " " + (
+        hint or "Fix the selector, or lint the files that define the workload together with this one."))
 
 
 def _nearest(selector: Selector, templates: list[PodTemplate]) -> str:
-    """Describe the pod template whose labels come closest to the selector."""
+    """Describe a pod template whose labels nearly match: at most one selector pair is off."""
+    pairs = selector.match_labels
     best, best_score = None, 0
     for template in templates:
-        labels = template.labels
-        score = sum(2 if labels.get(k) == v else 1 if k in labels else 0 for k, v in selector.match_labels)
-        if score > best_score:
-            best, best_score = template, score
+        exact = sum(1 for k, v in pairs if template.labels.get(k) == v)
+        near = sum(1 for k, v in pairs if k in template.labels and template.labels[k] != v
+                   and _similar(template.labels[k], v))
+        if exact + near >= max(1, len(pairs) - 1) and exact + near > 0 and exact < len(pairs):
+            score = 2 * exact + near
+            if score > best_score:
+                best, best_score = template, score
     if best is None:
         return ""
     differences = []
-    for key, value in selector.match_labels:
+    for key, value in pairs:
         have = best.labels.get(key)
         if have == value:
             continue
@@ -56,9 +74,11 @@ def _nearest(selector: Selector, templates: list[PodTemplate]) -> str:
             differences.append(f"has {key}={have} (the case differs)")
         else:
             differences.append(f"has {key}={have}, not {value}")
-    if not differences:  # only matchExpressions or controller labels disagree
-        return f"The nearest pods are those of {best.ref}."
     return f"The nearest pods, of {best.ref}, {' and '.join(differences)}: did you mean that?"
+
+
+def _similar(have: str, want: str) -> bool:
+    return have.lower() == want.lower() or difflib.SequenceMatcher(None, have, want).ratio() >= 0.75
 
 
 @check("target-port-unresolved", kinds=("Service",))
@@ -68,7 +88,7 @@ def target_port_unresolved(service: Manifest, index: ObjectIndex) -> Iterator[Pr
         return
     for port_route in route.ports:
         target = port_route.service_port.effective_target
-        if not isinstance(target, str):
+        if not isinstance(target, str) or has_placeholder(target):
             continue
         missing = port_route.with_status(UNRESOLVED)
         if len(missing) != len(port_route.matches):

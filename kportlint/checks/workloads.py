@@ -11,6 +11,10 @@ from ..semantics.workloads import MAP_SELECTOR, dig
 from .registry import check
 
 
+# API versions whose workloads must spell out their selector (earlier ones defaulted it).
+_SELECTOR_REQUIRED = frozenset({"apps/v1", "apps/v1beta2"})
+
+
 @check("selector-template-mismatch")
 def selector_template_mismatch(workload: Manifest, index: ObjectIndex) -> Iterator[Problem]:
     entry = index.template_kind_of(workload)
@@ -18,10 +22,15 @@ def selector_template_mismatch(workload: Manifest, index: ObjectIndex) -> Iterat
     if entry is None or entry.selector is None or template is None:
         return
     raw = dig(workload.data, entry.selector)
-    if raw is None:
-        return  # defaults to the template's labels (or is generated, for Jobs)
     pointer = join_pointer(*entry.selector)
     what = f"{workload.kind} {workload.namespace}/{workload.name}"
+    if raw is None:
+        if workload.api_version in _SELECTOR_REQUIRED:
+            yield Problem(workload, pointer.rsplit("/", 1)[0], (
+                f"{what} has no spec.selector: {workload.api_version} requires one, so the API server "
+                f"rejects the object and no pods are created. Add spec.selector.matchLabels with the "
+                f"template's labels ({_labels(template.labels)})."))
+        return  # older API versions default it to the template's labels; Jobs generate it
     if entry.selector_style == MAP_SELECTOR:
         selector = from_map(raw)
         if selector.empty:
@@ -32,6 +41,8 @@ def selector_template_mismatch(workload: Manifest, index: ObjectIndex) -> Iterat
             yield Problem(workload, pointer, f"{what} has a selector the API server cannot read: {parsed}.")
             return
         selector = parsed
+        if selector.empty and not template.labels:
+            return  # a kustomize base whose commonLabels fill in both sides
         if selector.empty:
             yield Problem(workload, pointer, (
                 f"{what} has an empty selector: the API server rejects it, because the controller could "

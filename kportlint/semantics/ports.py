@@ -45,6 +45,8 @@ class ServicePort:
         return self.pointer + "/targetPort" if self.target is not None else self.pointer
 
     def label(self) -> str:
+        if self.port is None:
+            return f"port '{self.name}'" if self.name else f"port #{self.index + 1}"
         return f"port {self.port}" + (f" ({self.name})" if self.name else "")
 
 

@@ -11,7 +11,7 @@ from typing import Optional
 from ..index import ObjectIndex
 from ..model import Manifest, PodTemplate
 from .ports import PortMatch, ServicePort, resolve, service_ports
-from .selectors import Selector, from_map
+from .selectors import Selector, from_map, string_map
 
 
 @dataclass
@@ -56,7 +56,33 @@ def _route(service: Manifest, index: ObjectIndex) -> Optional[ServiceRoute]:
     ports = []
     for service_port in service_ports(service):
         target = service_port.effective_target
-        if target is None:
-            continue
+        if target is None or service_port.port is None:
+            continue  # a port the API server rejects routes nothing; invalid ports are reported as such
         ports.append(PortRoute(service_port, [resolve(t, target, service_port.protocol) for t in templates]))
     return ServiceRoute(service, selector, templates, ports)
+
+
+def pods_made_elsewhere(service: Manifest, selector: Selector, index: ObjectIndex) -> Optional[str]:
+    """Evidence that the Service's pods exist although no linted manifest holds their template:
+    its Endpoints or EndpointSlices list addresses in a set without Pods (test fixtures, a partial dump),
+    or a selector value names a custom resource in the namespace, whose operator creates the pods
+    (a CloudNativePG Cluster, a Prometheus, a Flux HelmRelease)."""
+    ns, name = service.namespace, service.name
+    # A dump that holds the namespace's Pods shows what exists: judge those by their labels.
+    dump_has_pods = any(pod.namespace == ns for pod in index.of_kind("Pod"))
+    for endpoints in [] if dump_has_pods else index.named("Endpoints", ns, name):
+        subsets = endpoints.data.get("subsets")
+        if isinstance(subsets, list) and any(isinstance(s, dict) and s.get("addresses") for s in subsets):
+            return f"Endpoints {ns}/{name} lists its addresses"
+    for endpoint_slice in [] if dump_has_pods else index.of_kind("EndpointSlice"):
+        labels = string_map(endpoint_slice.metadata.get("labels"))
+        endpoints = endpoint_slice.data.get("endpoints")
+        if (endpoint_slice.namespace == ns and labels.get("kubernetes.io/service-name") == name
+                and isinstance(endpoints, list) and endpoints):
+            return f"EndpointSlice {ns}/{endpoint_slice.name} lists its endpoints"
+    for _, value in selector.match_labels:
+        for resource in index.custom_resources_named(ns, value):
+            return f"{resource.kind} {ns}/{value} may create its pods"
+    return None
+
+

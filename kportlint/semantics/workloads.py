@@ -45,6 +45,21 @@ BUILTIN_KINDS: tuple[TemplateKind, ...] = (
 )
 
 
+# API groups served by Kubernetes itself. Objects of any other group are custom resources, whose
+# operators may create pods that no manifest shows.
+BUILTIN_GROUPS = frozenset({
+    "", "apps", "batch", "autoscaling", "policy", "extensions", "networking.k8s.io", "discovery.k8s.io",
+    "rbac.authorization.k8s.io", "storage.k8s.io", "admissionregistration.k8s.io", "apiextensions.k8s.io",
+    "apiregistration.k8s.io", "scheduling.k8s.io", "coordination.k8s.io", "node.k8s.io",
+    "certificates.k8s.io", "events.k8s.io", "flowcontrol.apiserver.k8s.io", "resource.k8s.io",
+    "storagemigration.k8s.io", "internal.apiserver.k8s.io", "kustomize.config.k8s.io",
+})
+
+
+def is_custom_resource(manifest: Manifest) -> bool:
+    return manifest.group not in BUILTIN_GROUPS
+
+
 class KindTable:
     """Looks up the TemplateKind of an object by kind and API group."""
 
@@ -66,6 +81,32 @@ def dig(data: Any, path: tuple[str, ...]) -> Any:
     return data
 
 
+def pod_templates(manifest: Manifest, entry: TemplateKind) -> list[PodTemplate]:
+    """The pod templates of a workload: its own, plus the preview pods of Argo Rollouts experiments."""
+    template = pod_template(manifest, entry)
+    if template is None:
+        return []
+    found = [template]
+    if entry.controller == "Rollout":
+        found += _experiment_templates(manifest, template)
+    return found
+
+
+def _experiment_templates(manifest: Manifest, base: PodTemplate) -> list[PodTemplate]:
+    # An experiment step runs extra pods from the Rollout's pod spec with labels of its own, for
+    # a preview Service that must not receive production traffic.
+    found = []
+    steps = dig(manifest.data, ("spec", "strategy", "canary", "steps"))
+    for step in steps if isinstance(steps, list) else []:
+        templates = dig(step, ("experiment", "templates"))
+        for item in templates if isinstance(templates, list) else []:
+            labels = string_map(dig(item, ("metadata", "labels")))
+            if labels:
+                found.append(PodTemplate(manifest, base.pointer, {**base.labels, **labels},
+                                         base.extra_labels, base.containers, base.replicas))
+    return found
+
+
 def pod_template(manifest: Manifest, entry: TemplateKind) -> Optional[PodTemplate]:
     """The pod template of a workload, or None when it has none (e.g. a Rollout's workloadRef)."""
     template = dig(manifest.data, entry.template)
@@ -73,8 +114,7 @@ def pod_template(manifest: Manifest, entry: TemplateKind) -> Optional[PodTemplat
         return None
     pointer = join_pointer(*entry.template)
     spec = template.get("spec")
-    if not isinstance(spec, dict):
-        return None
+    spec = spec if isinstance(spec, dict) else {}
     labels = string_map(dig(template, ("metadata", "labels")))
     replicas = dig(manifest.data, ("spec", "replicas"))
     replicas = replicas if isinstance(replicas, int) and not isinstance(replicas, bool) else None
@@ -107,7 +147,15 @@ def controller_labels(controller: str, manifest: Manifest,
         return {"job-name": job, "batch.kubernetes.io/job-name": job,
                 "controller-uid": ANY_VALUE, "batch.kubernetes.io/controller-uid": ANY_VALUE}
     if controller == "Rollout":
-        return {"rollouts-pod-template-hash": ANY_VALUE}
+        extra: dict[str, Optional[frozenset[str]]] = {"rollouts-pod-template-hash": ANY_VALUE}
+        # Stable, canary, active and preview pods get these labels while a rollout runs.
+        for path in (("canary", "stableMetadata"), ("canary", "canaryMetadata"),
+                     ("blueGreen", "activeMetadata"), ("blueGreen", "previewMetadata")):
+            labels = string_map(dig(manifest.data, ("spec", "strategy", *path, "labels")))
+            for key, value in labels.items():
+                known = extra.get(key) or frozenset()
+                extra[key] = known | {value}
+        return extra
     if controller == "DeploymentConfig":
         return {"deploymentconfig": frozenset([name]) if name else ANY_VALUE, "deployment": ANY_VALUE}
     return {}
