@@ -24,6 +24,7 @@ class KustomizePlan:
 
     namespaces: dict[str, list[str]] = field(default_factory=dict)
     fragments: set[str] = field(default_factory=set)  # patch files
+    labelled: set[str] = field(default_factory=set)  # files whose selectors kustomize fills in
 
 
 def is_kustomization(path: str, doc: Any) -> bool:
@@ -43,27 +44,40 @@ def plan(kustomizations: dict[str, dict[str, Any]]) -> KustomizePlan:
     included_dirs = {d for folder, doc in by_dir.items() for d in _resource_dirs(folder, doc)}
     roots = [folder for folder in by_dir if folder not in included_dirs]
     for root in sorted(roots):
-        _assign(root, by_dir, None, result, set())
+        _assign(root, by_dir, None, False, result, set())
     return result
 
 
-def _assign(folder: str, by_dir: dict[str, dict[str, Any]], outer_ns: Optional[str],
+def _assign(folder: str, by_dir: dict[str, dict[str, Any]], outer_ns: Optional[str], outer_labels: bool,
             result: KustomizePlan, stack: set[str]) -> None:
     if folder in stack:  # kustomize rejects cycles; never loop on them
         return
     doc = by_dir[folder]
     own = doc.get("namespace")
     namespace = outer_ns or (own if isinstance(own, str) and own else None)
+    labels = outer_labels or _adds_selector_labels(doc)
     stack.add(folder)
     for entry in _list(doc.get("resources")) + _list(doc.get("components")) + _list(doc.get("bases")):
         target = os.path.realpath(os.path.join(folder, entry))
         if target in by_dir:
-            _assign(target, by_dir, namespace, result, stack)
-        elif namespace:
+            _assign(target, by_dir, namespace, labels, result, stack)
+            continue
+        if labels:
+            result.labelled.add(target)
+        if namespace:
             names = result.namespaces.setdefault(target, [])
             if namespace not in names:
                 names.append(namespace)
     stack.discard(folder)
+
+
+def _adds_selector_labels(doc: dict[str, Any]) -> bool:
+    """commonLabels, or `labels` with includeSelectors, add labels to selectors and templates alike."""
+    if isinstance(doc.get("commonLabels"), dict) and doc["commonLabels"]:
+        return True
+    entries = doc.get("labels")
+    return isinstance(entries, list) and any(
+        isinstance(e, dict) and e.get("includeSelectors") and isinstance(e.get("pairs"), dict) for e in entries)
 
 
 def _resource_dirs(folder: str, doc: dict[str, Any]) -> list[str]:

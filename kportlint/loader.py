@@ -100,7 +100,8 @@ def load(paths: list[str], namespace: str = "default", stdin: Optional[BinaryIO]
                     fragments.append(obj)
                     continue
                 for ns in kustomized or [_own_namespace(obj, namespace)]:
-                    result.manifests.append(Manifest(item.source, doc_index, base, obj, ns))
+                    result.manifests.append(Manifest(item.source, doc_index, base, obj, ns,
+                                                     item.real in plan.labelled))
     _apply_patches(fragments, result.manifests)
     return result
 

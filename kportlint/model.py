@@ -54,6 +54,7 @@ class Manifest:
     base_pointer: str  # where the object sits in its document ("" or "/items/3")
     data: dict[str, Any]
     namespace: str  # effective namespace (metadata, kustomization or the run's default)
+    selectors_completed: bool = False  # a kustomization adds labels to its selectors and templates
 
     @property
     def api_version(self) -> str:

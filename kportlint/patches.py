@@ -9,6 +9,7 @@ number, and any other list is replaced, as in a strategic merge.
 from __future__ import annotations
 
 import os
+import re
 from typing import Any
 
 _WORKLOAD_NAME_HINT = "patch"
@@ -55,18 +56,26 @@ def _merge_list(current: list[Any], patch: list[Any], key: str) -> None:
             current.append(item)
 
 
+# kuttl and chainsaw test steps: `01-assert.yaml` holds the fields a test expects, not an object.
+_TEST_ASSERTION = re.compile(r"^\d+-(assert|errors)\.ya?ml$")
+
+
 def looks_like_patch(path: str, obj: dict[str, Any]) -> bool:
-    """A patch file whose kustomization is not among the linted files: named so, and incomplete."""
-    if _WORKLOAD_NAME_HINT not in os.path.basename(path).lower():
-        return False
+    """A fragment rather than an object: a test assertion, or a patch whose kustomization is not
+    among the linted files (a workload without selector whose containers lack images, or a file
+    named as a patch that is incomplete)."""
+    if _TEST_ASSERTION.match(os.path.basename(path)):
+        return True
     spec = obj.get("spec")
+    named_patch = _WORKLOAD_NAME_HINT in os.path.basename(path).lower()
     if not isinstance(spec, dict):
-        return True
+        return named_patch
     template = spec.get("template")
-    if not isinstance(template, dict):
+    if not isinstance(template, dict) or "selector" in spec:
         return False
-    if "selector" not in spec:
-        return True
     pod_spec = template.get("spec")
     containers = pod_spec.get("containers") if isinstance(pod_spec, dict) else None
-    return isinstance(containers, list) and any(isinstance(c, dict) and "image" not in c for c in containers)
+    if not isinstance(containers, list):
+        return named_patch
+    imageless = [c for c in containers if isinstance(c, dict) and "image" not in c]
+    return bool(imageless) and (named_patch or len(imageless) == len(containers))

@@ -25,7 +25,7 @@ def selector_template_mismatch(workload: Manifest, index: ObjectIndex) -> Iterat
     pointer = join_pointer(*entry.selector)
     what = f"{workload.kind} {workload.namespace}/{workload.name}"
     if raw is None:
-        if workload.api_version in _SELECTOR_REQUIRED:
+        if workload.api_version in _SELECTOR_REQUIRED and not workload.selectors_completed:
             yield Problem(workload, pointer.rsplit("/", 1)[0], (
                 f"{what} has no spec.selector: {workload.api_version} requires one, so the API server "
                 f"rejects the object and no pods are created. Add spec.selector.matchLabels with the "
@@ -41,7 +41,7 @@ def selector_template_mismatch(workload: Manifest, index: ObjectIndex) -> Iterat
             yield Problem(workload, pointer, f"{what} has a selector the API server cannot read: {parsed}.")
             return
         selector = parsed
-        if selector.empty and not template.labels:
+        if selector.empty and (not template.labels or workload.selectors_completed):
             return  # a kustomize base whose commonLabels fill in both sides
         if selector.empty:
             yield Problem(workload, pointer, (

@@ -68,17 +68,18 @@ def pods_made_elsewhere(service: Manifest, selector: Selector, index: ObjectInde
     or a selector value names a custom resource in the namespace, whose operator creates the pods
     (a CloudNativePG Cluster, a Prometheus, a Flux HelmRelease)."""
     ns, name = service.namespace, service.name
-    # A dump that holds the namespace's Pods shows what exists: judge those by their labels.
-    dump_has_pods = any(pod.namespace == ns for pod in index.of_kind("Pod"))
-    for endpoints in [] if dump_has_pods else index.named("Endpoints", ns, name):
+    # A dump that holds the namespace's Pods beside its Endpoints shows what exists: judge the Pods.
+    dumped = {pod.source.path for pod in index.of_kind("Pod") if pod.namespace == ns}
+    for endpoints in index.named("Endpoints", ns, name):
         subsets = endpoints.data.get("subsets")
-        if isinstance(subsets, list) and any(isinstance(s, dict) and s.get("addresses") for s in subsets):
+        if (endpoints.source.path not in dumped and isinstance(subsets, list)
+                and any(isinstance(s, dict) and s.get("addresses") for s in subsets)):
             return f"Endpoints {ns}/{name} lists its addresses"
-    for endpoint_slice in [] if dump_has_pods else index.of_kind("EndpointSlice"):
+    for endpoint_slice in index.of_kind("EndpointSlice"):
         labels = string_map(endpoint_slice.metadata.get("labels"))
         endpoints = endpoint_slice.data.get("endpoints")
         if (endpoint_slice.namespace == ns and labels.get("kubernetes.io/service-name") == name
-                and isinstance(endpoints, list) and endpoints):
+                and endpoint_slice.source.path not in dumped and isinstance(endpoints, list) and endpoints):
             return f"EndpointSlice {ns}/{endpoint_slice.name} lists its endpoints"
     for _, value in selector.match_labels:
         for resource in index.custom_resources_named(ns, value):
