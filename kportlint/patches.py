@@ -73,9 +73,11 @@ def looks_like_patch(path: str, obj: dict[str, Any]) -> bool:
     template = spec.get("template")
     if not isinstance(template, dict) or "selector" in spec:
         return False
+    if named_patch:
+        return True
     pod_spec = template.get("spec")
     containers = pod_spec.get("containers") if isinstance(pod_spec, dict) else None
     if not isinstance(containers, list):
-        return named_patch
+        return False
     imageless = [c for c in containers if isinstance(c, dict) and "image" not in c]
-    return bool(imageless) and (named_patch or len(imageless) == len(containers))
+    return bool(imageless) and len(imageless) == len(containers)
