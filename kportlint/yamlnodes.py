@@ -163,27 +163,33 @@ def _merge_into(target: dict[str, Any], source: Any) -> None:
 
 
 def locate(root: Node, tokens: list[str]) -> Optional[tuple[int, int]]:
-    """0-based (line, column) of the node at `tokens`, or of the deepest node on the way there."""
-    node = root
+    """0-based (line, column) of the node at `tokens`, or of the deepest node on the way there.
+
+    A scalar is located at its value; a mapping or list reached through a key at that key, which
+    is the line a reader looks for (`selector:`, not the first label below it).
+    """
+    node, key_node = root, None
     for token in tokens:
-        child = _child(node, token, 0)
-        if child is None:
+        found = _child(node, token, 0)
+        if found is None:
             break
-        node = child
-    return node.start_mark.line, node.start_mark.column
+        key_node, node = found
+    mark = key_node.start_mark if key_node is not None and not isinstance(node, ScalarNode) else node.start_mark
+    return mark.line, mark.column
 
 
-def _child(node: Node, token: str, depth: int) -> Optional[Node]:
+def _child(node: Node, token: str, depth: int) -> Optional[tuple[Optional[Node], Node]]:
+    """(key node or None for a list item, value node) of `token` below `node`."""
     if depth > 16:  # merge chains are short; a cycle of merges is not followed
         return None
     if isinstance(node, SequenceNode):
         if token.isdigit() and int(token) < len(node.value):
-            return node.value[int(token)]
+            return None, node.value[int(token)]
         return None
     if isinstance(node, MappingNode):
         for key_node, value_node in reversed(node.value):
             if key_node.tag != _MERGE and _key_text(key_node) == token:
-                return value_node
+                return key_node, value_node
         for key_node, value_node in node.value:
             if key_node.tag == _MERGE:
                 sources = value_node.value if isinstance(value_node, SequenceNode) else [value_node]

@@ -1,0 +1,202 @@
+"""The loader through its public API: files in, Manifests with positions and diagnostics out."""
+
+from __future__ import annotations
+
+import io
+import os
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kportlint.discovery import PathNotFound
+from kportlint.loader import load
+
+SERVICE = """\
+apiVersion: v1
+kind: Service
+metadata:
+  name: web
+spec:
+  selector:
+    app: web
+  ports:
+    - name: http
+      port: 80
+      targetPort: http
+"""
+
+
+def write(folder: Path, name: str, text: str) -> Path:
+    path = folder / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_positions_point_at_the_field(tmp_path: Path) -> None:
+    write(tmp_path, "svc.yaml", "# leading comment\n---\n" + SERVICE)
+    [svc] = load([str(tmp_path)]).manifests
+    assert (svc.position("/spec/ports/0/targetPort").line, svc.position("/spec/ports/0/targetPort").column) == (13, 19)
+    assert svc.position("/spec/ports/0").line == 11
+    assert svc.position("/spec/selector").line == 8
+    # A pointer that goes past what exists resolves to the deepest node on the way.
+    assert svc.position("/spec/ports/0/nodePort").line == 11
+
+
+def test_multi_document_list_and_json(tmp_path: Path) -> None:
+    write(tmp_path, "a.yaml", SERVICE + "---\n" + SERVICE.replace("name: web\nspec", "name: two\nspec"))
+    write(tmp_path, "list.yaml", "apiVersion: v1\nkind: List\nitems:\n  - apiVersion: v1\n    kind: ConfigMap\n"
+                                 "    metadata: {name: one}\n")
+    write(tmp_path, "typed.yaml", "apiVersion: v1\nkind: ServiceList\nitems:\n  - metadata: {name: typed}\n")
+    write(tmp_path, "b.json", '{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "js"}}')
+    result = load([str(tmp_path)])
+    refs = sorted(m.ref for m in result.manifests)
+    assert refs == ["ConfigMap default/js", "ConfigMap default/one", "Service default/two",
+                    "Service default/typed", "Service default/web"]
+    item = next(m for m in result.manifests if m.name == "one")
+    assert item.base_pointer == "/items/0"
+    assert item.position("/metadata/name").line == 6
+
+
+def test_documents_without_kind_are_ignored_quietly(tmp_path: Path) -> None:
+    write(tmp_path, "values.yaml", "replicaCount: 1\nimage: {repository: nginx}\n")
+    write(tmp_path, "Chart.yaml", "apiVersion: v2\nname: chart\n")
+    result = load([str(tmp_path)])
+    assert result.manifests == [] and result.diagnostics == []
+
+
+def test_broken_document_does_not_hide_the_others(tmp_path: Path) -> None:
+    text = SERVICE + "---\nkind: ConfigMap\nmetadata: [unclosed\n---\n" + SERVICE.replace("name: web\nspec", "name: after\nspec")
+    write(tmp_path, "mixed.yaml", text)
+    result = load([str(tmp_path)])
+    assert sorted(m.name for m in result.manifests) == ["after", "web"]
+    [diag] = result.diagnostics
+    assert diag.rule == "yaml-syntax" and diag.line > 12
+    after = next(m for m in result.manifests if m.name == "after")
+    assert after.position("/metadata/name").line == text.splitlines().index("  name: after") + 1
+
+
+def test_yaml_1_1_scalars_like_kubernetes(tmp_path: Path) -> None:
+    write(tmp_path, "cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\ndata:\n  a: yes\n"
+                               "  b: 0x1F\n  c: '80'\n  d: 80\n")
+    [cm] = load([str(tmp_path)]).manifests
+    assert cm.data["data"] == {"a": True, "b": 31, "c": "80", "d": 80}
+
+
+def test_tags_are_never_executed_and_unknown_tags_read_as_text(tmp_path: Path) -> None:
+    marker = tmp_path / "pwned"
+    write(tmp_path, "evil.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\ndata:\n"
+          f"  a: !!python/object/apply:os.system ['touch {marker}']\n  b: !vault secret\n")
+    [cm] = load([str(tmp_path)]).manifests
+    assert not marker.exists()
+    assert cm.data["data"]["b"] == "secret"
+
+
+def test_alias_bomb_is_bounded(tmp_path: Path) -> None:
+    lines = ["apiVersion: v1", "kind: ConfigMap", "metadata: {name: bomb}", 'a0: &a0 ["lol","lol","lol"]']
+    for i in range(1, 30):
+        lines.append(f"a{i}: &a{i} [" + ",".join([f"*a{i - 1}"] * 9) + "]")
+    write(tmp_path, "bomb.yaml", "\n".join(lines) + "\n")
+    started = time.monotonic()
+    [cm] = load([str(tmp_path)]).manifests
+    assert time.monotonic() - started < 5
+    assert cm.data["a29"][0] is cm.data["a28"]  # shared, not copied
+
+
+def test_deep_nesting_does_not_raise(tmp_path: Path) -> None:
+    write(tmp_path, "deep.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: deep}\ndata: "
+          + "[" * 3000 + "]" * 3000 + "\n")
+    result = load([str(tmp_path)])
+    assert [m.name for m in result.manifests] == ["deep"] or result.diagnostics
+
+
+def test_duplicate_keys_last_wins(tmp_path: Path) -> None:
+    write(tmp_path, "dup.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\nmetadata: {name: b}\n")
+    [cm] = load([str(tmp_path)]).manifests
+    assert cm.name == "b"
+
+
+def test_hidden_folders_skipped_symlink_loops_walked_once(tmp_path: Path) -> None:
+    write(tmp_path, "app/svc.yaml", SERVICE)
+    write(tmp_path, ".git/config.yaml", SERVICE)
+    os.symlink(tmp_path / "app", tmp_path / "app" / "loop")
+    result = load([str(tmp_path)])
+    assert [m.name for m in result.manifests] == ["web"]
+
+
+def test_missing_path_raises_with_its_name(tmp_path: Path) -> None:
+    with pytest.raises(PathNotFound) as info:
+        load([str(tmp_path / "nope")])
+    assert info.value.path.endswith("nope")
+
+
+def test_stdin(tmp_path: Path) -> None:
+    result = load(["-"], stdin=io.BytesIO(SERVICE.encode()))
+    [svc] = result.manifests
+    assert svc.source.path == "<stdin>" and svc.position("/spec/ports/0/targetPort").line == 11
+
+
+def test_encodings(tmp_path: Path) -> None:
+    (tmp_path / "bom8.yaml").write_bytes(b"\xef\xbb\xbf" + SERVICE.encode())
+    (tmp_path / "utf16.yaml").write_bytes(SERVICE.replace("web", "sixteen").encode("utf-16"))
+    (tmp_path / "binary.yaml").write_bytes(b"\x00\x01\x02garbage")
+    result = load([str(tmp_path)])
+    assert sorted(m.name for m in result.manifests) == ["sixteen", "web"]
+    [diag] = result.diagnostics
+    assert diag.rule == "file-unreadable" and "binary.yaml" in diag.file
+
+
+def test_kustomization_namespace_and_patches(tmp_path: Path) -> None:
+    write(tmp_path, "base/kustomization.yaml", "resources: [deploy.yaml]\npatches:\n  - path: sidecar.yaml\n")
+    write(tmp_path, "base/deploy.yaml", """\
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: api}
+spec:
+  selector: {matchLabels: {app: api}}
+  template:
+    metadata: {labels: {app: api}}
+    spec:
+      containers:
+        - name: api
+          image: api
+          ports: [{name: http, containerPort: 8080}]
+""")
+    write(tmp_path, "base/sidecar.yaml", """\
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: api}
+spec:
+  template:
+    spec:
+      containers:
+        - name: proxy
+          image: proxy
+          ports: [{name: https, containerPort: 8443}]
+""")
+    write(tmp_path, "overlay/kustomization.yaml", "namespace: shop\nresources: [../base]\n")
+    result = load([str(tmp_path)])
+    [api] = result.manifests
+    assert api.namespace == "shop"
+    names = [c["name"] for c in api.data["spec"]["template"]["spec"]["containers"]]
+    assert names == ["api", "proxy"]
+
+
+def test_helm_chart_is_skipped_with_one_finding(tmp_path: Path) -> None:
+    write(tmp_path, "chart/Chart.yaml", "apiVersion: v2\nname: c\nversion: 1.0.0\n")
+    write(tmp_path, "chart/templates/a.yaml", "apiVersion: v1\nkind: Service\nmetadata:\n  name: {{ .Release.Name }}\n")
+    write(tmp_path, "chart/templates/b.yaml", "apiVersion: v1\nkind: Service\nmetadata:\n  name: {{ .Values.x }}\n")
+    result = load([str(tmp_path)])
+    assert result.manifests == []
+    assert [d.rule for d in result.diagnostics] == ["helm-template-skipped"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab:- \n[]{}&*!|>'\"#%@`,?0123\t")), max_size=200))
+def test_random_yamlish_text_never_raises(text: str) -> None:
+    result = load(["-"], stdin=io.BytesIO(text.encode()))
+    for diag in result.diagnostics:
+        assert diag.line >= 1 and diag.column >= 1
