@@ -7,6 +7,7 @@ internal error (one line, never a traceback).
 from __future__ import annotations
 
 import functools
+import os
 import sys
 from typing import Any, Callable, Optional
 
@@ -51,6 +52,13 @@ def _guarded(command: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
+def _wants_color() -> bool:
+    """Colour on a terminal, unless NO_COLOR is set; FORCE_COLOR turns it on anywhere."""
+    if os.environ.get("NO_COLOR"):
+        return False
+    return bool(os.environ.get("FORCE_COLOR")) or sys.stdout.isatty()
+
+
 def _split(values: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(part for value in values for part in value.split(","))
 
@@ -78,7 +86,7 @@ def lint(paths: tuple[str, ...], output_format: str, select: tuple[str, ...], ig
     """Lint manifests in PATHS (files or folders; default: the current folder; - reads stdin)."""
     options = RunOptions(select=_split(select), ignore=_split(ignore), namespace=namespace)
     result = run(list(paths) or ["."], options)
-    color = output_format == "text" and sys.stdout.isatty()
+    color = output_format == "text" and _wants_color()
     click.echo(REPORTERS[output_format](result, color), nl=False)
     sys.exit(EXIT_FINDINGS if result.fails(fail_on) else EXIT_CLEAN)
 

@@ -7,7 +7,7 @@ from typing import Any, Callable, Hashable, Iterable, Optional, TypeVar
 
 from .model import Manifest, PodTemplate
 from .semantics.selectors import Selector
-from .semantics.workloads import KindTable, TemplateKind, is_custom_resource, pod_templates
+from .semantics.workloads import KindTable, TemplateKind, may_create_pods, pod_templates
 
 
 T = TypeVar("T")
@@ -35,7 +35,7 @@ class ObjectIndex:
             self._by_name[(manifest.kind, manifest.namespace, manifest.name)].append(manifest)
             entry = self.kinds.lookup(manifest)
             if entry is None:
-                if is_custom_resource(manifest):
+                if may_create_pods(manifest):
                     self._custom_by_name[(manifest.namespace, manifest.name)].append(manifest)
                 continue
             self._template_kind_of[id(manifest)] = entry
@@ -71,7 +71,7 @@ class ObjectIndex:
         return self._by_name.get((kind, namespace, name), [])
 
     def custom_resources_named(self, namespace: str, name: str) -> list[Manifest]:
-        """Custom resources (not pod templates) of any kind with this name in the namespace."""
+        """Custom resources that may run pods (not pod templates) with this name in the namespace."""
         return self._custom_by_name.get((namespace, name), [])
 
     def namespaces(self) -> list[str]:

@@ -23,7 +23,7 @@ LOADER_RULES = (YAML_SYNTAX, HELM_TEMPLATE, FILE_UNREADABLE)
 
 _HELM_MARKERS = re.compile(
     r"\{\{-?\s*[^}]*?(?:\.Values\b|\.Release\.|\.Chart\.|\.Capabilities\.|\.Files\.|include\s+\"|"
-    r"toYaml|nindent|\btpl\b|define\s+\")"
+    r"toYaml|nindent|\btpl\b)"
 )
 _DOC_START = re.compile(r"^---(?=[ \t]|$)", re.MULTILINE)
 _BOMS = (
@@ -69,18 +69,20 @@ class _Parsed:
     doc_chunks: list[tuple[int, int]]  # document index -> (chunk, index within chunk)
     real: str = ""  # resolved path
     kustomization: bool = False
+    errors: list[Diagnostic] = field(default_factory=list)  # yaml-syntax findings
+    template_like: bool = False  # a mapping used as a key: what `{{ x }}` becomes in YAML
 
 
 def load(paths: list[str], namespace: str = "default", stdin: Optional[BinaryIO] = None) -> LoadResult:
     """Read every manifest below `paths`. Raises discovery.PathNotFound for a missing path."""
     result = LoadResult()
-    charts_reported: set[str] = set()
+    charts = _Charts()
     # Composing allocates millions of small objects that are never cyclic garbage; the cyclic
     # collector only slows that down, so it waits until loading is done.
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:
-        parsed = [p for p in (_read_and_parse(i, stdin, result, charts_reported)
+        parsed = [p for p in (_read_and_parse(i, stdin, result, charts)
                               for i in discover(paths)) if p is not None]
     finally:
         gc.freeze()  # what was loaded lives until the run ends: keep it out of later collections
@@ -123,7 +125,7 @@ def _apply_patches(fragments: list[dict[str, Any]], manifests: list[Manifest]) -
 
 
 def _read_and_parse(item: InputFile, stdin: Optional[BinaryIO], result: LoadResult,
-                    charts_reported: set[str]) -> Optional[_Parsed]:
+                    charts: "_Charts") -> Optional[_Parsed]:
     try:
         raw = (stdin or sys.stdin.buffer).read() if item.path == STDIN else _read(item.path)
     except OSError as exc:
@@ -138,40 +140,58 @@ def _read_and_parse(item: InputFile, stdin: Optional[BinaryIO], result: LoadResu
         return None
     source = SourceFile(item.display, text, item.path)
     result.files.append(source)
-    if "{{" in text:
-        chart = _chart_of_template(item.path)
-        if chart is not None:
-            if chart not in charts_reported:
-                charts_reported.add(chart)
-                result.diagnostics.append(Diagnostic(
-                    HELM_TEMPLATE, item.display, 1, 1,
-                    f"the Helm chart {display_path(chart)} holds templates, not manifests, so its templates/ "
-                    f"were skipped; render it and lint the output: "
-                    f"helm template {display_path(chart)} | kportlint lint -"))
-            return None
-        if _HELM_MARKERS.search(text):
+    chart = charts.root_of(item.path)
+    if chart is not None and charts.is_template(item.path, chart):
+        if charts.first_report(chart):  # one finding per chart, subcharts included
             result.diagnostics.append(Diagnostic(
                 HELM_TEMPLATE, item.display, 1, 1,
-                "this file is a Helm template, not a manifest, so it was skipped; render it and lint "
-                "the output: helm template <chart> | kportlint lint -"))
-            return None
-    parsed = _parse(source, result)
+                f"the Helm chart {display_path(chart)} holds templates, not manifests, so its templates/ "
+                f"were skipped; render it and lint the output: "
+                f"helm template {display_path(chart)} | kportlint lint -"))
+        return None
+    parsed = _parse(source)
+    # Outside a chart, Helm's objects (.Values, include, toYaml) or template actions that break the
+    # YAML or turn into mapping keys mark a template. Go templates inside strings (alert texts) don't.
+    if chart is None and "{{" in text and (
+            _HELM_MARKERS.search(text) or parsed.errors or parsed.template_like):
+        result.diagnostics.append(Diagnostic(
+            HELM_TEMPLATE, item.display, 1, 1,
+            "this file is a Helm template, not a manifest, so it was skipped; render it and lint "
+            "the output: helm template <chart> | kportlint lint -"))
+        return None
+    result.diagnostics.extend(parsed.errors)
     parsed.real = item.real
     return parsed
 
 
-def _chart_of_template(path: str) -> Optional[str]:
-    """The chart folder when `path` lies under a chart's templates/ folder."""
-    if path == STDIN:
-        return None
-    folder = os.path.dirname(os.path.abspath(path))
-    while True:
-        parent = os.path.dirname(folder)
-        if os.path.basename(folder) == "templates" and os.path.isfile(os.path.join(parent, "Chart.yaml")):
-            return parent
-        if parent == folder:
-            return None
-        folder = parent
+class _Charts:
+    """Finds the Helm chart (the outermost folder with a Chart.yaml) a file belongs to, once per folder."""
+
+    def __init__(self) -> None:
+        self._roots: dict[str, Optional[str]] = {}
+        self._reported: set[str] = set()
+
+    def root_of(self, path: str) -> Optional[str]:
+        return None if path == STDIN else self._root(os.path.dirname(os.path.abspath(path)))
+
+    def _root(self, folder: str) -> Optional[str]:
+        if folder not in self._roots:
+            parent = os.path.dirname(folder)
+            outer = self._root(parent) if parent != folder else None
+            here = folder if os.path.isfile(os.path.join(folder, "Chart.yaml")) else None
+            self._roots[folder] = outer or here
+        return self._roots[folder]
+
+    @staticmethod
+    def is_template(path: str, chart: str) -> bool:
+        inside = os.path.relpath(os.path.abspath(path), chart).split(os.sep)[:-1]
+        return "templates" in inside
+
+    def first_report(self, chart: str) -> bool:
+        if chart in self._reported:
+            return False
+        self._reported.add(chart)
+        return True
 
 
 def _read(path: str) -> bytes:
@@ -195,7 +215,7 @@ def decode(raw: bytes) -> tuple[Optional[str], str]:
         return None, f"invalid UTF-8 at byte {exc.start}; save it as UTF-8"
 
 
-def _parse(source: SourceFile, result: LoadResult) -> _Parsed:
+def _parse(source: SourceFile) -> _Parsed:
     text = source.text
     parsed = _Parsed(source, [], [], [])
     try:
@@ -203,7 +223,7 @@ def _parse(source: SourceFile, result: LoadResult) -> _Parsed:
         parsed.chunks.append(_Chunk(text, 0))
         for i, node in enumerate(nodes):
             parsed.doc_chunks.append((0, i))
-            parsed.docs.append((i, to_data(node).data))
+            parsed.docs.append((i, _convert(node, parsed)))
     except YAMLSyntaxError:
         # libyaml stops at the first error; re-read document by document so the others survive.
         parsed = _Parsed(source, [], [], [])
@@ -214,15 +234,22 @@ def _parse(source: SourceFile, result: LoadResult) -> _Parsed:
             try:
                 for node in compose_all(chunk_text):
                     parsed.doc_chunks.append((len(parsed.chunks) - 1, index))
-                    parsed.docs.append((len(parsed.doc_chunks) - 1, to_data(node).data))
+                    parsed.docs.append((len(parsed.doc_chunks) - 1, _convert(node, parsed)))
                     index += 1
             except YAMLSyntaxError as exc:
-                result.diagnostics.append(Diagnostic(
+                parsed.errors.append(Diagnostic(
                     YAML_SYNTAX, source.path, exc.line + offset + 1, exc.column + 1,
                     f"YAML syntax error: {exc.message}; this document is skipped"))
     source.locate = _Locator(parsed)
     parsed.kustomization = bool(parsed.docs) and kustomize.is_kustomization(source.origin, parsed.docs[0][1])
     return parsed
+
+
+def _convert(node: Any, parsed: _Parsed) -> Any:
+    converted = to_data(node)
+    if any(note.code == "complex-key" for note in converted.notes):
+        parsed.template_like = True
+    return converted.data
 
 
 def _split_documents(text: str) -> list[tuple[str, int]]:

@@ -73,8 +73,10 @@ def compose_all(text: str) -> Iterator[Node]:
             if node is not None:
                 yield node
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or str(exc)
+        mark = exc.problem_mark or exc.context_mark
+        if exc.context_mark is not None and "end of stream" in problem:
+            mark = exc.context_mark  # an unclosed quote or bracket: point where it opens
         if exc.context and exc.context not in problem:
             problem = f"{problem} ({exc.context})"
         raise YAMLSyntaxError(problem, mark.line if mark else 0, mark.column if mark else 0) from None
@@ -133,6 +135,8 @@ def to_data(root: Node, max_depth: int = MAX_DEPTH) -> Converted:
                 if key_node.tag == _MERGE:
                     _merge_into(merged, convert(value_node, depth + 1))
                     continue
+                if not isinstance(key_node, ScalarNode):
+                    note("complex-key", "a mapping or list is used as a key", key_node)
                 name = _key_text(key_node)
                 if name in value:
                     note("duplicate-key", f"key '{name}' appears more than once; the last one wins",

@@ -56,8 +56,30 @@ BUILTIN_GROUPS = frozenset({
 })
 
 
-def is_custom_resource(manifest: Manifest) -> bool:
-    return manifest.group not in BUILTIN_GROUPS
+# Custom resources that only configure or point at other objects; their operators create no pods.
+# A ServiceMonitor or a Certificate named like the app says nothing about where its pods come from.
+_REFERENCE_GROUPS = frozenset({
+    "cert-manager.io", "acme.cert-manager.io", "traefik.io", "traefik.containo.us", "networking.istio.io",
+    "security.istio.io", "telemetry.istio.io", "external-secrets.io", "bitnami.com", "policy.linkerd.io",
+    "cilium.io", "keda.sh", "autoscaling.k8s.io", "snapshot.storage.k8s.io", "kyverno.io",
+    "templates.gatekeeper.sh", "constraints.gatekeeper.sh", "mutations.gatekeeper.sh",
+    "source.toolkit.fluxcd.io", "notification.toolkit.fluxcd.io", "image.toolkit.fluxcd.io",
+    "externaldns.k8s.io", "metallb.io", "gateway.networking.k8s.io", "split.smi-spec.io",
+})
+_REFERENCE_KINDS = frozenset({
+    "ServiceMonitor", "PodMonitor", "PrometheusRule", "Probe", "ScrapeConfig", "AlertmanagerConfig",
+    "VMServiceScrape", "VMPodScrape", "VMRule", "GrafanaDashboard", "GrafanaDatasource",
+})
+_POD_MAKING_GATEWAY_KINDS = frozenset({"Gateway"})  # Istio and Envoy Gateway deploy a proxy per Gateway
+
+
+def may_create_pods(manifest: Manifest) -> bool:
+    """A custom resource whose operator may run pods for it (a database cluster, a Prometheus)."""
+    if manifest.group in BUILTIN_GROUPS or manifest.kind in _REFERENCE_KINDS:
+        return False
+    if manifest.group == "gateway.networking.k8s.io":
+        return manifest.kind in _POD_MAKING_GATEWAY_KINDS
+    return manifest.group not in _REFERENCE_GROUPS
 
 
 class KindTable:
