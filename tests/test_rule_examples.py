@@ -1,0 +1,29 @@
+"""The examples in rules/*.yaml are documentation, so they must stay true: every bad example fires
+its rule (exactly at its `# expect:` lines when it has any) and every good example stays quiet."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kportlint.catalog import load_catalog
+
+
+def _examples():
+    for rule in load_catalog().values():
+        for kind in ("bad", "good"):
+            for number, example in enumerate(getattr(rule, kind), start=1):
+                yield pytest.param(rule.id, kind, example.manifest, id=f"{rule.id}/{kind}/{number}")
+
+
+@pytest.mark.parametrize(("rule", "kind", "manifest"), list(_examples()))
+def test_example(rule: str, kind: str, manifest: str, tmp_path: Path, markers) -> None:
+    (tmp_path / "example.yaml").write_bytes(manifest.encode("utf-8"))
+    expected = markers.read({"example.yaml": manifest})
+    if kind == "good":
+        assert not expected, "a good example holds no `# expect` marker"
+    elif not any(e.rule == rule for e in expected):
+        assert markers.lint(tmp_path, {rule}), f"the bad example does not trigger {rule}"
+        return
+    markers.verify(tmp_path, rule, expected)
