@@ -1,0 +1,451 @@
+"""The command line, end to end: the installed console script in a real process, and click's
+CliRunner for option handling. Also keeps the README honest about rules, options and output."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Optional
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+import kportlint
+from kportlint.catalog import load_catalog
+from kportlint.cli import lint, main
+
+REPO = Path(__file__).resolve().parents[1]
+EXAMPLES = REPO / "examples"
+README = REPO / "README.md"
+SCRIPT = Path(sys.executable).parent / ("kportlint.exe" if os.name == "nt" else "kportlint")
+
+# `path:line:col: severity rule-id message`
+FINDING_LINE = re.compile(r"^(?P<file>.+?):(?P<line>[1-9]\d*):(?P<column>[1-9]\d*): "
+                          r"(?P<severity>error|warning|info) (?P<rule>[a-z0-9]+(?:-[a-z0-9]+)*) (?P<message>\S.*)$")
+SUMMARY_LINE = re.compile(r"^(No problems found \(\d+ files?, \d+ objects?\)|"
+                          r"Found \d+ problems? \([^)]*\) in \d+ files?, \d+ objects?)\.$")
+FINDING_KEYS = {"rule", "severity", "message", "file", "line", "column", "kind", "name", "namespace", "pointer"}
+SUMMARY_KEYS = {"findings", "error", "warning", "info", "files", "documents", "objects"}
+
+# A Deployment that declares port 8080, and a Service that sends to 9090: a warning only
+# (target-port-undeclared), since a process may listen on a port it does not declare.
+DEPLOYMENT = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: api
+  namespace: {namespace}
+spec:
+  selector:
+    matchLabels:
+      app: api
+  template:
+    metadata:
+      labels:
+        app: api
+    spec:
+      containers:
+        - name: api
+          image: example/api:1
+          ports:
+            - name: http
+              containerPort: 8080
+"""
+SERVICE = """\
+apiVersion: v1
+kind: Service
+metadata:
+  name: api
+spec:
+  selector:
+    app: {selector}
+  ports:
+    - port: 80
+      targetPort: {target}
+"""
+HELM_TEMPLATE = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Values.name }}\n"
+
+
+def kportlint_cli(*args: str, cwd: Path = REPO, stdin: Optional[str] = None) -> subprocess.CompletedProcess:
+    """Run the installed console script, as a user would."""
+    assert SCRIPT.exists(), f"the console script is not installed beside {sys.executable}"
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    return subprocess.run([str(SCRIPT), *args], cwd=cwd, input=stdin, capture_output=True, text=True,
+                          env=env, timeout=120)
+
+
+def runner() -> CliRunner:
+    try:
+        return CliRunner(mix_stderr=False)  # click < 8.2 mixes stderr into output unless told
+    except TypeError:
+        return CliRunner()
+
+
+def invoke(*args: str):
+    return runner().invoke(main, list(args), catch_exceptions=False)
+
+
+def write(folder: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        path = folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return folder
+
+
+@pytest.fixture
+def warning_only(tmp_path: Path) -> Path:
+    """One target-port-undeclared warning and nothing else."""
+    return write(tmp_path, {
+        "deployment.yaml": DEPLOYMENT.format(namespace="default"),
+        "service.yaml": SERVICE.format(selector="api", target=9090),
+    })
+
+
+@pytest.fixture
+def warning_and_error(tmp_path: Path) -> Path:
+    """A target-port-undeclared warning (Service api) and a dangling-service error (Service other)."""
+    return write(tmp_path, {
+        "deployment.yaml": DEPLOYMENT.format(namespace="default"),
+        "service.yaml": SERVICE.format(selector="api", target=9090) + "---\n"
+                        + SERVICE.format(selector="nothing", target=80).replace("name: api", "name: other"),
+    })
+
+
+def rules_of(stdout: str) -> list[str]:
+    return [f["rule"] for f in json.loads(stdout)["findings"]]
+
+
+# --- the examples -------------------------------------------------------------------------------
+
+def test_examples_have_exactly_one_error():
+    done = kportlint_cli("lint", "examples/")
+    assert done.returncode == 1, done.stderr
+    assert done.stderr == ""
+    lines = done.stdout.splitlines()
+    assert len(lines) == 2, done.stdout
+    finding = FINDING_LINE.match(lines[0])
+    assert finding, lines[0]
+    assert finding["file"] == os.path.join("examples", "whoami.yaml")
+    assert (finding["severity"], finding["rule"]) == ("error", "target-port-unresolved")
+    assert "Did you mean targetPort: web?" in finding["message"]
+    assert lines[1].startswith("Found 1 problem (1 error) in ")
+
+
+def test_examples_json_points_at_the_target_port():
+    done = kportlint_cli("lint", "--format", "json", "examples")
+    assert done.returncode == 1, done.stderr
+    report = json.loads(done.stdout)
+    [finding] = report["findings"]
+    assert finding["rule"] == "target-port-unresolved"
+    assert (finding["kind"], finding["namespace"], finding["name"]) == ("Service", "homelab", "whoami")
+    assert finding["pointer"] == "/spec/ports/0/targetPort"
+    line = (EXAMPLES / "whoami.yaml").read_text(encoding="utf-8").splitlines()[finding["line"] - 1]
+    assert line[finding["column"] - 1:].startswith("http"), line
+    assert report["summary"]["error"] == 1
+
+
+def test_examples_objects_all_live_in_the_homelab_namespace():
+    objects = [doc for path in sorted(EXAMPLES.glob("*.yaml"))
+               for doc in yaml.safe_load_all(path.read_text(encoding="utf-8")) if doc]
+    assert len(objects) == 8
+    assert [o["metadata"]["name"] for o in objects if o["kind"] == "Namespace"] == ["homelab"]
+    assert {o["metadata"].get("namespace") for o in objects if o["kind"] != "Namespace"} == {"homelab"}
+
+
+def test_examples_ignore_the_default_namespace():
+    done = kportlint_cli("lint", "--format", "json", "--namespace", "elsewhere", "examples")
+    assert [f["namespace"] for f in json.loads(done.stdout)["findings"]] == ["homelab"]
+
+
+# --- text and json output -----------------------------------------------------------------------
+
+def test_text_output_shape_and_no_colour_when_piped(warning_and_error: Path):
+    done = kportlint_cli("lint", str(warning_and_error))
+    assert done.returncode == 1
+    assert "\x1b[" not in done.stdout
+    *findings, summary = done.stdout.splitlines()
+    assert len(findings) == 2
+    for line in findings:
+        assert FINDING_LINE.match(line), line
+    assert SUMMARY_LINE.match(summary), summary
+    assert summary == "Found 2 problems (1 error, 1 warning) in 2 files, 3 objects."
+
+
+@pytest.mark.skipif(os.name == "nt", reason="needs a pseudo-terminal")
+def test_colour_on_a_terminal(warning_only: Path):
+    import pty
+
+    leader, follower = pty.openpty()
+    try:
+        process = subprocess.Popen([str(SCRIPT), "lint", str(warning_only)], stdout=follower,
+                                   stderr=subprocess.PIPE, cwd=REPO)
+        os.close(follower)
+        output = b""
+        while True:
+            try:
+                chunk = os.read(leader, 4096)
+            except OSError:  # EIO: the child closed the terminal
+                break
+            if not chunk:
+                break
+            output += chunk
+        assert process.wait(timeout=60) == 1
+    finally:
+        os.close(leader)
+    assert b"\x1b[" in output and b"warning" in output
+
+
+def test_no_problems_summary(tmp_path: Path):
+    write(tmp_path, {"deployment.yaml": DEPLOYMENT.format(namespace="default"),
+                     "service.yaml": SERVICE.format(selector="api", target="http")})
+    done = kportlint_cli("lint", str(tmp_path))
+    assert (done.returncode, done.stdout) == (0, "No problems found (2 files, 2 objects).\n")
+
+
+def test_json_shape(warning_and_error: Path):
+    done = kportlint_cli("lint", "--format", "json", str(warning_and_error))
+    assert done.returncode == 1
+    report = json.loads(done.stdout)
+    assert set(report) == {"findings", "summary"}
+    assert len(report["findings"]) == 2
+    for finding in report["findings"]:
+        assert set(finding) == FINDING_KEYS
+        assert finding["severity"] in ("error", "warning", "info")
+        assert finding["line"] >= 1 and finding["column"] >= 1
+        assert finding["pointer"].startswith("/spec/")
+    assert report["summary"] == {"findings": 2, "error": 1, "warning": 1, "info": 0, "files": 2,
+                                 "documents": 3, "objects": 3}
+
+
+def test_output_is_deterministic_and_sorted(tmp_path: Path):
+    for i in range(6):  # several files, several findings per file
+        write(tmp_path / f"team-{i % 3}", {
+            f"app-{i}.yaml": DEPLOYMENT.format(namespace=f"ns{i}") + "---\n"
+            + SERVICE.format(selector="api", target="web").replace("name: api", f"name: api\n  namespace: ns{i}")
+            + "---\n" + SERVICE.format(selector="nope", target=80).replace("name: api", f"name: x{i}"),
+        })
+    first = kportlint_cli("lint", "--format", "json", str(tmp_path))
+    second = kportlint_cli("lint", "--format", "json", str(tmp_path))
+    assert first.returncode == 1
+    assert first.stdout == second.stdout
+    findings = json.loads(first.stdout)["findings"]
+    assert len(findings) == 12
+    keys = [(f["file"], f["line"], f["column"], f["rule"]) for f in findings]
+    assert keys == sorted(keys)
+    assert kportlint_cli("lint", str(tmp_path)).stdout == kportlint_cli("lint", str(tmp_path)).stdout
+
+
+# --- select, ignore, fail-on, namespace ---------------------------------------------------------
+
+@pytest.mark.parametrize("options, expected", [
+    ((), ["target-port-undeclared", "dangling-service"]),
+    (("--select", "dangling-service"), ["dangling-service"]),
+    (("--select", "target-port-undeclared,dangling-service"), ["target-port-undeclared", "dangling-service"]),
+    (("--select", "target-port-undeclared", "--select", "dangling-service"),
+     ["target-port-undeclared", "dangling-service"]),
+    (("--select", "services"), ["target-port-undeclared", "dangling-service"]),
+    (("--select", "workloads"), []),
+    (("--select", "ALL", "--ignore", "dangling-service"), ["target-port-undeclared"]),
+    (("--ignore", "target-port-undeclared"), ["dangling-service"]),
+    (("--ignore", "services"), []),
+    (("--select", "services", "--ignore", "target-port-undeclared"), ["dangling-service"]),
+])
+def test_select_and_ignore(warning_and_error: Path, options: tuple[str, ...], expected: list[str]):
+    result = invoke("lint", "--format", "json", *options, str(warning_and_error))
+    assert result.exit_code == (1 if expected else 0), result.output
+    assert sorted(rules_of(result.stdout)) == sorted(expected)
+
+
+@pytest.mark.parametrize("option", ["--select", "--ignore"])
+def test_unknown_rule_in_selection_is_a_usage_error(option: str, tmp_path: Path):
+    result = invoke("lint", option, "no-such-rule", str(tmp_path))
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr.strip().splitlines() == [
+        "kportlint: error: unknown rule or category 'no-such-rule'; `kportlint rules` lists them"]
+
+
+def test_unknown_rule_in_selection_end_to_end(tmp_path: Path):
+    done = kportlint_cli("lint", "--select", "target-port-unresolved,no-such-rule", str(tmp_path))
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
+    assert "no-such-rule" in done.stderr
+
+
+@pytest.mark.parametrize("fail_on, exit_code", [("error", 0), ("warning", 1), ("info", 1), (None, 1)])
+def test_fail_on_with_a_warning(warning_only: Path, fail_on: Optional[str], exit_code: int):
+    options = ("--fail-on", fail_on) if fail_on else ()
+    result = invoke("lint", "--format", "json", *options, str(warning_only))
+    assert rules_of(result.stdout) == ["target-port-undeclared"]
+    assert result.exit_code == exit_code
+
+
+@pytest.mark.parametrize("fail_on, exit_code", [("error", 0), ("warning", 0), ("info", 1)])
+def test_fail_on_with_an_info(tmp_path: Path, fail_on: str, exit_code: int):
+    write(tmp_path, {"configmap.yaml": HELM_TEMPLATE})
+    result = invoke("lint", "--format", "json", "--fail-on", fail_on, str(tmp_path))
+    assert rules_of(result.stdout) == ["helm-template-skipped"]
+    assert result.exit_code == exit_code
+
+
+def test_fail_on_error_with_an_error(warning_and_error: Path):
+    assert invoke("lint", "--fail-on", "error", str(warning_and_error)).exit_code == 1
+
+
+def test_fail_on_rejects_other_values(warning_only: Path):
+    result = invoke("lint", "--fail-on", "fatal", str(warning_only))
+    assert result.exit_code == 2
+    assert "fatal" in result.stderr
+
+
+def test_namespace_is_the_default_for_objects_without_one(tmp_path: Path):
+    # The Deployment sits in `shop`, the Service sets no namespace: only with --namespace shop do
+    # they meet.
+    write(tmp_path, {"deployment.yaml": DEPLOYMENT.format(namespace="shop"),
+                     "service.yaml": SERVICE.format(selector="api", target="http")})
+    result = invoke("lint", "--format", "json", str(tmp_path))
+    assert result.exit_code == 1
+    [finding] = json.loads(result.stdout)["findings"]
+    assert (finding["rule"], finding["namespace"]) == ("dangling-service", "default")
+    assert "shop" in finding["message"]
+    result = invoke("lint", "--format", "json", "--namespace", "shop", str(tmp_path))
+    assert (result.exit_code, rules_of(result.stdout)) == (0, [])
+
+
+# --- inputs -------------------------------------------------------------------------------------
+
+def test_missing_path_is_named(tmp_path: Path):
+    missing = tmp_path / "no-such-folder"
+    done = kportlint_cli("lint", str(REPO / "examples"), str(missing))
+    assert done.returncode == 2
+    assert done.stdout == ""
+    assert "Traceback" not in done.stderr
+    assert done.stderr.strip() == f"kportlint: error: no such file or directory: {missing}"
+
+
+def test_stdin(tmp_path: Path):
+    text = (EXAMPLES / "whoami.yaml").read_text(encoding="utf-8")
+    done = kportlint_cli("lint", "--format", "json", "-", cwd=tmp_path, stdin=text)
+    assert done.returncode == 1, done.stderr
+    [finding] = json.loads(done.stdout)["findings"]
+    assert (finding["file"], finding["rule"]) == ("<stdin>", "target-port-unresolved")
+    done = kportlint_cli("lint", "-", cwd=tmp_path, stdin=text)
+    assert done.stdout.startswith("<stdin>:")
+
+
+def test_stdin_with_nothing_to_lint(tmp_path: Path):
+    done = kportlint_cli("lint", "-", cwd=tmp_path, stdin="")
+    assert (done.returncode, done.stderr) == (0, "")
+
+
+def test_folder_without_manifests(tmp_path: Path):
+    write(tmp_path, {"README.md": "# not a manifest\n", "notes.txt": "kind: Service\n",
+                     ".hidden/service.yaml": SERVICE.format(selector="nothing", target=80)})
+    done = kportlint_cli("lint", str(tmp_path))
+    assert (done.returncode, done.stderr) == (0, "")
+    assert done.stdout == "No problems found (0 files, 0 objects).\n"
+
+
+def test_current_folder_is_the_default(tmp_path: Path):
+    write(tmp_path, {"deployment.yaml": DEPLOYMENT.format(namespace="default"),
+                     "sub/service.yaml": SERVICE.format(selector="nothing", target=80)})
+    done = kportlint_cli("lint", "--format", "json", cwd=tmp_path)
+    assert done.returncode == 1
+    [finding] = json.loads(done.stdout)["findings"]
+    assert (finding["rule"], finding["file"]) == ("dangling-service", os.path.join("sub", "service.yaml"))
+
+
+# --- version and rules --------------------------------------------------------------------------
+
+def test_version():
+    expected = f"kportlint {kportlint.__version__}"
+    assert kportlint_cli("--version").stdout.strip() == expected
+    done = subprocess.run([sys.executable, "-m", "kportlint", "--version"], capture_output=True, text=True,
+                          cwd=REPO, timeout=60)
+    assert (done.returncode, done.stdout.strip(), done.stderr) == (0, expected, "")
+
+
+def test_rules_lists_every_rule():
+    done = kportlint_cli("rules")
+    assert (done.returncode, done.stderr) == (0, "")
+    listed = [line.split()[0] for line in done.stdout.splitlines()]
+    on_disk = sorted(p.stem for p in (REPO / "rules").glob("*.yaml"))
+    assert listed == on_disk == sorted(load_catalog())
+
+
+@pytest.mark.parametrize("rule_id", sorted(load_catalog()))
+def test_rule_documentation(rule_id: str):
+    result = invoke("rules", rule_id)
+    assert result.exit_code == 0
+    text = result.stdout
+    rule = load_catalog()[rule_id]
+    assert text.startswith(f"# {rule_id} ({rule.severity}, {rule.category})\n")
+    positions = [text.index(s) for s in ("## What it does\n", "## Why is this bad?\n", "## How to fix it\n",
+                                         "## Example\n", "## Use instead\n")]
+    assert positions == sorted(positions)
+    assert "```yaml\n" in text
+
+
+def test_rule_documentation_end_to_end():
+    done = kportlint_cli("rules", "target-port-unresolved")
+    assert done.returncode == 0
+    assert "## Why is this bad?" in done.stdout
+
+
+def test_unknown_rule():
+    done = kportlint_cli("rules", "no-such-rule")
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr == "kportlint: error: unknown rule 'no-such-rule'; `kportlint rules` lists them\n"
+
+
+# --- the README cannot rot ----------------------------------------------------------------------
+
+def readme() -> str:
+    return README.read_text(encoding="utf-8")
+
+
+def rules_table() -> str:
+    rows = ["| Rule | Severity | What is wrong |", "|---|---|---|"]
+    rows += [f"| `{r.id}` | {r.severity} | {r.title} |" for r in load_catalog().values()]
+    return "\n".join(rows)
+
+
+def test_readme_rules_table_matches_the_catalog():
+    match = re.search(r"<!-- rules-table:start -->\n(.*?)\n<!-- rules-table:end -->", readme(), re.S)
+    assert match, "README.md lost its <!-- rules-table:start/end --> markers"
+    assert match.group(1) == rules_table(), (
+        "README.md's rules table differs from `kportlint rules`; replace it with:\n\n" + rules_table())
+
+
+def test_readme_documents_every_lint_option():
+    text = readme()
+    for param in lint.params:
+        for option in param.opts:
+            if option.startswith("--"):
+                assert f"`{option}" in text, f"README.md does not document {option}"
+        for choice in getattr(param.type, "choices", ()):
+            assert f"`{choice}`" in text, f"README.md does not mention {param.name}={choice}"
+
+
+def test_readme_quick_start_output_is_real():
+    match = re.search(r"<!-- quick-start-output:start -->\n```text\n(.*?)```\n<!-- quick-start-output:end -->",
+                      readme(), re.S)
+    assert match, "README.md lost its <!-- quick-start-output:start/end --> markers"
+    done = kportlint_cli("lint", "examples/")
+    assert match.group(1) == done.stdout, "README.md's quick-start output is stale; paste:\n\n" + done.stdout
+
+
+def test_readme_json_example_has_the_real_shape():
+    match = re.search(r"<!-- json-example:start -->\n```json\n(.*?)```\n<!-- json-example:end -->", readme(), re.S)
+    assert match, "README.md lost its <!-- json-example:start/end --> markers"
+    documented = json.loads(match.group(1))
+    real = json.loads(kportlint_cli("lint", "--format", "json", "examples/").stdout)
+    assert documented == real, "README.md's JSON example is stale; paste the output of " \
+                               "`kportlint lint --format json examples/`"
