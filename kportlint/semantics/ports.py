@@ -120,7 +120,7 @@ def suggest(service_port: ServicePort, declared: list[ContainerPort]) -> Optiona
             return close[0]
     candidates = list(dict.fromkeys((p.number, p.name) for p in same_protocol if p.number is not None))
     if service_port.name:
-        for number, name in candidates:
+        for _, name in candidates:
             if name == service_port.name:
                 return name
     for number, name in candidates:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any, Mapping, Optional, Union
 
 # A label the controller adds whose value is not known from the manifests (pod-template-hash).
@@ -11,6 +12,7 @@ ANY_VALUE = None
 ExtraLabels = Mapping[str, Optional[frozenset[str]]]
 
 OPERATORS = ("In", "NotIn", "Exists", "DoesNotExist")
+_NO_EXTRA: ExtraLabels = MappingProxyType({})
 
 
 @dataclass(frozen=True)
@@ -31,7 +33,7 @@ class Selector:
     def empty(self) -> bool:
         return not self.match_labels and not self.expressions
 
-    def matches(self, labels: Mapping[str, str], extra: ExtraLabels = {}) -> bool:
+    def matches(self, labels: Mapping[str, str], extra: ExtraLabels = _NO_EXTRA) -> bool:
         for key, value in self.match_labels:
             if not _has(labels, extra, key, value):
                 return False
