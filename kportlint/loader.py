@@ -149,11 +149,11 @@ def _read_and_parse(item: InputFile, stdin: Optional[BinaryIO], result: LoadResu
                 f"were skipped; render it and lint the output: "
                 f"helm template {display_path(chart)} | kportlint lint -"))
         return None
-    parsed = _parse(source)
     # Outside a chart, Helm's objects (.Values, include, toYaml) or template actions that break the
     # YAML or turn into mapping keys mark a template. Go templates inside strings (alert texts) don't.
-    if chart is None and "{{" in text and (
-            _HELM_MARKERS.search(text) or parsed.errors or parsed.template_like):
+    templated = chart is None and "{{" in text
+    parsed = None if templated and _HELM_MARKERS.search(text) else _parse(source)
+    if parsed is None or (templated and (parsed.errors or parsed.template_like)):
         result.diagnostics.append(Diagnostic(
             HELM_TEMPLATE, item.display, 1, 1,
             "this file is a Helm template, not a manifest, so it was skipped; render it and lint "
