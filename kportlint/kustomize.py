@@ -41,7 +41,7 @@ def plan(kustomizations: dict[str, dict[str, Any]]) -> KustomizePlan:
     for folder, doc in by_dir.items():
         for entry in _fragment_paths(doc):
             result.fragments.add(os.path.realpath(os.path.join(folder, entry)))
-    included_dirs = {d for folder, doc in by_dir.items() for d in _resource_dirs(folder, doc)}
+    included_dirs = {d for folder, doc in by_dir.items() for d in _included(folder, doc)}
     roots = [folder for folder in by_dir if folder not in included_dirs]
     for root in sorted(roots):
         _assign(root, by_dir, None, False, result, set())
@@ -57,8 +57,7 @@ def _assign(folder: str, by_dir: dict[str, dict[str, Any]], outer_ns: Optional[s
     namespace = outer_ns or (own if isinstance(own, str) and own else None)
     labels = outer_labels or _adds_selector_labels(doc)
     stack.add(folder)
-    for entry in _list(doc.get("resources")) + _list(doc.get("components")) + _list(doc.get("bases")):
-        target = os.path.realpath(os.path.join(folder, entry))
+    for target in _included(folder, doc):
         if target in by_dir:
             _assign(target, by_dir, namespace, labels, result, stack)
             continue
@@ -80,7 +79,8 @@ def _adds_selector_labels(doc: dict[str, Any]) -> bool:
         isinstance(e, dict) and e.get("includeSelectors") and isinstance(e.get("pairs"), dict) for e in entries)
 
 
-def _resource_dirs(folder: str, doc: dict[str, Any]) -> list[str]:
+def _included(folder: str, doc: dict[str, Any]) -> list[str]:
+    """Resolved paths of the files and kustomization folders a kustomization includes."""
     entries = _list(doc.get("resources")) + _list(doc.get("components")) + _list(doc.get("bases"))
     return [os.path.realpath(os.path.join(folder, e)) for e in entries]
 
@@ -91,15 +91,19 @@ def _fragment_paths(doc: dict[str, Any]) -> list[str]:
         items = doc.get(key)
         for item in items if isinstance(items, list) else []:
             if isinstance(item, str) and "\n" not in item:
-                paths.append(item.replace("\\", "/"))
+                paths.append(_local_path(item))
             elif isinstance(item, dict) and isinstance(item.get("path"), str):
-                paths.append(item["path"])
+                paths.append(_local_path(item["path"]))
     return paths
 
 
 def _list(value: Any) -> list[str]:
     if not isinstance(value, list):
         return []
-    # Windows users write `.\\base`; kustomize on Windows reads it as ./base.
-    return [v.replace("\\", "/") for v in value
+    return [_local_path(v) for v in value
             if isinstance(v, str) and "://" not in v and not v.startswith("git@")]
+
+
+def _local_path(entry: str) -> str:
+    # Windows users write `.\\base`; kustomize on Windows reads it as ./base.
+    return entry.replace("\\", "/")
