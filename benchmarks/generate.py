@@ -137,6 +137,23 @@ def generate(out: Path, documents: int = 20_000, seed: int = 1) -> int:
     return written
 
 
+def hostile(out: Path) -> int:
+    """The hostile inputs of issue 3, one file each: 30,000 documents in one file, a 20 MB string
+    value, a billion-laughs alias bomb, and 5,000 levels of nesting. Returns the number of files."""
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "many.yaml").write_text("".join(
+        f"---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c{i}\ndata:\n  k: v\n" for i in range(30_000)))
+    (out / "big.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: big}\ndata:\n  blob: \""
+                                  + "x" * 20_000_000 + "\"\n")
+    laughs = ["apiVersion: example.com/v1", "kind: Laugh", "metadata: {name: lol}", "spec:",
+              '  m0: &m0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    laughs += [f"  m{i}: &m{i} [" + ",".join([f"*m{i - 1}"] * 9) + "]" for i in range(1, 40)]
+    (out / "bomb.yaml").write_text("\n".join(laughs) + "\n")
+    (out / "deep.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: deep}\ndata: "
+                                   + "[" * 5000 + "]" * 5000 + "\n")
+    return 4
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out", type=Path, help="folder to write (created if missing)")

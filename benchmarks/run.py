@@ -4,6 +4,8 @@
     python benchmarks/run.py                      # ../shared/corpus, when the checkout has it
     python benchmarks/run.py PATH --runs 10       # any folder or file
     python benchmarks/run.py --synthetic          # 20,000 generated documents (see generate.py)
+    python benchmarks/run.py --hostile            # 30,000 documents in a file, a 20 MB string, an
+                                                  # alias bomb, 5,000 levels of nesting
 
 A benchmark, not a test: it asserts nothing, it measures. Exit code 1 or 0 from kportlint both
 count as a run; anything else (2: a usage or internal error) stops the benchmark.
@@ -58,30 +60,37 @@ def main() -> None:
     parser.add_argument("--synthetic", action="store_true",
                         help="lint a generated 20,000-document file set instead (see generate.py)")
     parser.add_argument("--documents", type=int, default=20_000, help="size of the --synthetic set")
+    parser.add_argument("--hostile", action="store_true",
+                        help="lint the generated hostile inputs instead (see generate.hostile)")
     parser.add_argument("--kportlint", default=None, help="the console script to time")
+    parser.add_argument("--schema", action="store_true", help="time runs with --schema")
     args = parser.parse_args()
 
     executable = args.kportlint or default_executable()
     scratch = None
-    if args.synthetic:
-        from generate import generate  # benchmarks/ is on sys.path when this script runs
+    if args.synthetic or args.hostile:
+        from generate import generate, hostile  # benchmarks/ is on sys.path when this script runs
 
         scratch = tempfile.mkdtemp(prefix="kportlint-bench-")
-        generate(Path(scratch), args.documents)
+        if args.hostile:
+            hostile(Path(scratch))
+        else:
+            generate(Path(scratch), args.documents)
         target = scratch
     else:
         target = args.path or str(DEFAULT_CORPUS)
         if not Path(target).exists():
             sys.exit(f"benchmarks/run.py: {target} does not exist; give a path or use --synthetic")
     try:
-        command = [executable, "lint", "--format", "json", target]
+        command = [executable, "lint", "--format", "json", *(["--schema"] if args.schema else []), target]
         time_runs(command, args.warmup) if args.warmup > 0 else None
         times, summary = time_runs(command, args.runs)
     finally:
         if scratch is not None:
             shutil.rmtree(scratch, ignore_errors=True)
 
-    print(f"kportlint lint --format json {target if scratch is None else '<synthetic>'}")
+    label = target if scratch is None else "<hostile>" if args.hostile else "<synthetic>"
+    print(f"kportlint lint --format json {'--schema ' if args.schema else ''}{label}")
     print(f"  {summary.get('files')} files, {summary.get('documents')} documents, "
           f"{summary.get('objects')} objects, {summary.get('findings')} findings")
     print(f"  {args.runs} runs: min {min(times):.2f} s, median {statistics.median(times):.2f} s, "

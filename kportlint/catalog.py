@@ -27,6 +27,7 @@ class CatalogError(Exception):
 class Example:
     description: str
     manifest: str
+    options: Optional[dict[str, Any]] = None  # run options, with the configuration file's keys
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,7 @@ class Rule:
     good: tuple[Example, ...]
     aliases: tuple[str, ...] = ()
     options: Optional[dict[str, Any]] = None
+    opt_in: bool = False  # off unless selected by id, category or ALL
 
 
 def rules_dir() -> Path:
@@ -74,9 +76,10 @@ def read_rules(folder: Path) -> dict[str, Rule]:
             id=data["id"], title=data["title"], severity=data["severity"], category=data["category"],
             description=data["description"].strip(), rationale=data["rationale"].strip(),
             remediation=data["remediation"].strip(),
-            bad=tuple(Example(e["description"], e["manifest"]) for e in examples["bad"]),
-            good=tuple(Example(e["description"], e["manifest"]) for e in examples["good"]),
+            bad=tuple(Example(e["description"], e["manifest"], e.get("options")) for e in examples["bad"]),
+            good=tuple(Example(e["description"], e["manifest"], e.get("options")) for e in examples["good"]),
             aliases=tuple(data.get("aliases", ())), options=data.get("options"),
+            opt_in=bool(data.get("opt_in", False)),
         )
     return rules
 

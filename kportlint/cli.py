@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import sys
 from typing import Any, Callable, Optional
 
@@ -16,7 +17,8 @@ import click
 from . import __version__
 from .catalog import CatalogError, Rule, load_catalog
 from .discovery import PathNotFound
-from .engine import RunOptions, SelectionError, run
+from .engine import OptionError, RunOptions, SelectionError, run
+from .loader import DEFAULT_MAX_FILE_SIZE
 from .model import SEVERITIES
 from .reporters import REPORTERS
 
@@ -37,7 +39,7 @@ def _guarded(command: Callable[..., Any]) -> Callable[..., Any]:
             return command(*args, **kwargs)
         except PathNotFound as exc:
             _fail(f"no such file or directory: {exc.path}")
-        except SelectionError as exc:
+        except (SelectionError, OptionError) as exc:
             _fail(str(exc))
         except CatalogError as exc:
             _fail(f"the rule catalog is broken: {exc}")
@@ -57,6 +59,26 @@ def _wants_color() -> bool:
     if os.environ.get("NO_COLOR"):
         return False
     return bool(os.environ.get("FORCE_COLOR")) or sys.stdout.isatty()
+
+
+_SIZE_UNITS = {"": 1, "b": 1, "k": 1 << 10, "m": 1 << 20, "g": 1 << 30}
+
+
+class ByteSize(click.ParamType):
+    """`1048576`, `512KiB`, `32MiB`, `1GiB` (K, M, G, KB, MB and GB mean the same binary units)."""
+
+    name = "SIZE"
+
+    def convert(self, value: Any, param: Optional[click.Parameter], ctx: Optional[click.Context]) -> int:
+        if isinstance(value, int):
+            return value
+        text = str(value).strip().lower().replace(" ", "")
+        number = text.rstrip("kmgib")
+        unit = text[len(number):].replace("ib", "").replace("b", "") if text != number else ""
+        if not number.isdigit() or unit not in _SIZE_UNITS:
+            self.fail(f"'{value}' is not a size like 32MiB, 512KiB or 1048576 (bytes); 0 means no limit",
+                      param, ctx)
+        return int(number) * _SIZE_UNITS[unit]
 
 
 def _split(values: tuple[str, ...]) -> tuple[str, ...]:
@@ -80,11 +102,18 @@ def main() -> None:
               help="Exit 1 when a finding has this severity or a higher one.")
 @click.option("--namespace", default="default", show_default=True,
               help="Namespace of objects that do not set metadata.namespace.")
+@click.option("--schema", is_flag=True, help="Also check every object against the Kubernetes schema.")
+@click.option("--kubernetes-version", metavar="X.Y",
+              help="Kubernetes version whose schema --schema uses (default: the newest bundled).")
+@click.option("--max-file-size", type=ByteSize(), default=DEFAULT_MAX_FILE_SIZE, show_default="32MiB",
+              help="Skip larger files with a file-too-large finding (0: no limit).")
 @_guarded
 def lint(paths: tuple[str, ...], output_format: str, select: tuple[str, ...], ignore: tuple[str, ...],
-         fail_on: str, namespace: str) -> None:
+         fail_on: str, namespace: str, schema: bool, kubernetes_version: Optional[str],
+         max_file_size: int) -> None:
     """Lint manifests in PATHS (files or folders; default: the current folder; - reads stdin)."""
-    options = RunOptions(select=_split(select), ignore=_split(ignore), namespace=namespace)
+    options = RunOptions(select=_split(select), ignore=_split(ignore), namespace=namespace, schema=schema,
+                         kubernetes_version=kubernetes_version, max_file_size=max_file_size)
     result = run(list(paths) or ["."], options)
     color = output_format == "text" and _wants_color()
     click.echo(REPORTERS[output_format](result, color), nl=False)
@@ -100,7 +129,7 @@ def rules(rule_id: Optional[str]) -> None:
     if rule_id is None:
         width = max(len(r) for r in catalog)
         for rule in catalog.values():
-            click.echo(f"{rule.id:<{width}}  {rule.severity:<7}  {rule.title}")
+            click.echo(f"{rule.id:<{width}}  {rule.severity:<7}  {rule.title}{' (opt-in)' if rule.opt_in else ''}")
         return
     rule = catalog.get(rule_id) or next((r for r in catalog.values() if rule_id in r.aliases), None)
     if rule is None:
@@ -108,14 +137,27 @@ def rules(rule_id: Optional[str]) -> None:
     click.echo(rule_doc(rule), nl=False)
 
 
+# The test markers in the examples (`# expect: rule "text"`) read as a plain pointer in the docs.
+_MARKER = re.compile(r'# expect: (?P<rule>[a-z0-9-]+)(?: "[^"]*")*')
+
+
+def _flags(options: Optional[dict[str, Any]]) -> str:
+    """An example's run options as the command-line flags that give them."""
+    flags = [f"--{key}" if value is True else f"--{key} {value}"
+             for key, value in (options or {}).items() if value is not False]
+    return f" (with `{' '.join(flags)}`)" if flags else ""
+
+
 def rule_doc(rule: Rule) -> str:
     """A rule's documentation in ruff's sections, from its metadata."""
-    parts = [f"# {rule.id} ({rule.severity}, {rule.category})", "", rule.title, "",
+    status = ", opt-in" if rule.opt_in else ""
+    parts = [f"# {rule.id} ({rule.severity}, {rule.category}{status})", "", rule.title, "",
              "## What it does", rule.description, "", "## Why is this bad?", rule.rationale, "",
              "## How to fix it", rule.remediation, ""]
     for heading, examples in (("## Example", rule.bad), ("## Use instead", rule.good)):
         parts.append(heading)
         for example in examples:
-            parts += [example.description + ":", "```yaml", example.manifest.rstrip("\n"), "```"]
+            manifest = _MARKER.sub(r"# <- \g<rule>", example.manifest.rstrip("\n"))
+            parts += [example.description + _flags(example.options) + ":", "```yaml", manifest, "```"]
         parts.append("")
     return "\n".join(parts)

@@ -22,6 +22,7 @@ class InputFile:
     path: str  # the path to open, or "-" for stdin
     display: str  # the path as reports show it
     real: str  # the resolved path, which identifies the file
+    problem: str = ""  # why it cannot be read, found while walking (a folder that cannot be listed)
 
 
 def display_path(path: str) -> str:
@@ -40,18 +41,18 @@ def discover(paths: list[str]) -> list[InputFile]:
     found: list[InputFile] = []
     seen: set[str] = set()
 
-    def add(path: str, real: str = "") -> None:
+    def add(path: str, real: str = "", problem: str = "") -> None:
         key = real or (path if path == STDIN else os.path.realpath(path))
         if key not in seen:
             seen.add(key)
-            found.append(InputFile(path, display_path(path), key))
+            found.append(InputFile(path, display_path(path), key, problem))
 
     for path in paths:
         if path == STDIN:
             add(path)
         elif os.path.isdir(path):
-            for file_path, real in _walk(path):
-                add(file_path, real)
+            for file_path, real, problem in _walk(path):
+                add(file_path, real, problem)
         elif os.path.exists(path) or os.path.islink(path):
             add(path)  # an explicit file is read whatever its suffix
         else:
@@ -59,13 +60,15 @@ def discover(paths: list[str]) -> list[InputFile]:
     return found
 
 
-def _walk(top: str) -> list[tuple[str, str]]:
-    """(path, resolved path) of the manifest files below `top`.
+def _walk(top: str) -> list[tuple[str, str, str]]:
+    """(path, resolved path, problem) of the manifest files below `top`.
 
     Hidden folders are skipped and symlinked folders are entered once. Resolved paths are built
-    from the folder's, so only symlinks cost a realpath call.
+    from the folder's, so only symlinks cost a realpath call. Only regular files are read: a FIFO
+    or a device with a YAML suffix would block or never end. A folder that cannot be listed is
+    returned with the reason as its problem.
     """
-    files: list[tuple[str, str]] = []
+    files: list[tuple[str, str, str]] = []
     visited: set[tuple[int, int]] = set()
     stack = [(top, os.path.realpath(top))]
     while stack:
@@ -80,7 +83,9 @@ def _walk(top: str) -> list[tuple[str, str]]:
         visited.add(ident)
         try:
             entries = sorted(os.scandir(folder), key=lambda e: e.name)
-        except OSError:
+        except OSError as exc:
+            files.append((folder, real_folder, f"cannot list the folder {display_path(folder)}: "
+                                               f"{exc.strerror or exc.__class__.__name__}"))
             continue
         subfolders = []
         for entry in entries:
@@ -89,11 +94,16 @@ def _walk(top: str) -> list[tuple[str, str]]:
             try:
                 is_dir = entry.is_dir()
                 is_link = entry.is_symlink()
+                wanted = is_dir or (entry.name.endswith(MANIFEST_SUFFIXES) and
+                                    (entry.is_file() or (is_link and not os.path.exists(entry.path))))
             except OSError:
                 continue
-            if not (is_dir or entry.name.endswith(MANIFEST_SUFFIXES)):
+            if not wanted:
                 continue
             real = os.path.realpath(entry.path) if is_link else os.path.join(real_folder, entry.name)
-            (subfolders if is_dir else files).append((entry.path, real))
+            if is_dir:
+                subfolders.append((entry.path, real))
+            else:
+                files.append((entry.path, real, ""))
         stack.extend(reversed(subfolders))
     return sorted(files)

@@ -8,12 +8,17 @@ from typing import BinaryIO, Iterable, Optional
 from .catalog import Rule, load_catalog
 from .checks import ALL_CHECKS
 from .index import ObjectIndex
-from .loader import load
-from .model import SEVERITY_RANK, Finding, Manifest, Problem
+from .loader import DEFAULT_MAX_FILE_SIZE, load
+from .model import SEVERITY_RANK, Finding, Manifest, Problem, Settings
+from .semantics.schema import VersionError, resolve_version
 
 
 class SelectionError(ValueError):
     """--select or --ignore names something that is neither a rule nor a category."""
+
+
+class OptionError(ValueError):
+    """An option value the run cannot use (a Kubernetes version without schemas)."""
 
 
 @dataclass
@@ -21,6 +26,9 @@ class RunOptions:
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
     namespace: str = "default"
+    schema: bool = False  # also check objects against the Kubernetes schema
+    kubernetes_version: Optional[str] = None  # None: the newest the bundled schemas cover
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE  # bytes; 0: no limit
 
 
 @dataclass
@@ -41,9 +49,10 @@ class RunResult:
         return any(SEVERITY_RANK[f.severity] >= SEVERITY_RANK[threshold] for f in self.findings)
 
 
-def enabled_rules(catalog: dict[str, Rule], select: Iterable[str], ignore: Iterable[str]) -> set[str]:
-    """Rules left after --select (default: all) and --ignore; each item is a rule id, alias,
-    category or ALL."""
+def enabled_rules(catalog: dict[str, Rule], select: Iterable[str], ignore: Iterable[str],
+                  schema: bool = False) -> set[str]:
+    """Rules left after --select (default: all but the opt-in ones) and --ignore; each item is a
+    rule id, alias, category or ALL. `schema` turns on the schema category."""
 
     def expand(items: Iterable[str]) -> set[str]:
         chosen: set[str] = set()
@@ -60,20 +69,31 @@ def enabled_rules(catalog: dict[str, Rule], select: Iterable[str], ignore: Itera
             chosen.update(matched)
         return chosen
 
-    selected = expand(select) if any(s.strip() for s in select) else set(catalog)
+    if any(s.strip() for s in select):
+        selected = expand(select)
+    else:
+        selected = {r.id for r in catalog.values() if not r.opt_in}
+    if schema:
+        selected.update(r.id for r in catalog.values() if r.category == "schema")
     return selected - expand(ignore)
 
 
 def run(paths: list[str], options: RunOptions, stdin: Optional[BinaryIO] = None) -> RunResult:
     catalog = load_catalog()
-    enabled = enabled_rules(catalog, options.select, options.ignore)
-    loaded = load(paths, options.namespace, stdin=stdin)
+    enabled = enabled_rules(catalog, options.select, options.ignore, options.schema)
+    version = ""
+    if options.kubernetes_version or any(catalog[r].category == "schema" for r in enabled):
+        try:
+            version = resolve_version(options.kubernetes_version)
+        except VersionError as exc:
+            raise OptionError(f"--kubernetes-version: {exc}") from None
+    loaded = load(paths, options.namespace, stdin=stdin, max_file_size=options.max_file_size)
     findings: list[Finding] = []
     for diag in loaded.diagnostics:
         if diag.rule in enabled:
             findings.append(Finding(diag.rule, catalog[diag.rule].severity, diag.message, diag.file,
                                     diag.line, diag.column))
-    index = ObjectIndex(loaded.manifests)
+    index = ObjectIndex(loaded.manifests, settings=Settings(kubernetes_version=version))
     for rule_id, spec in ALL_CHECKS.items():
         if rule_id not in enabled:
             continue

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any, Callable, Hashable, Iterable, Optional, TypeVar
 
-from .model import Manifest, PodTemplate
+from .model import Manifest, PodTemplate, Settings
 from .semantics.selectors import Selector
 from .semantics.workloads import KindTable, TemplateKind, may_create_pods, pod_templates
 
@@ -16,8 +16,10 @@ T = TypeVar("T")
 class ObjectIndex:
     """Built once per run; answers the questions every rule asks."""
 
-    def __init__(self, manifests: Iterable[Manifest], kinds: Optional[KindTable] = None) -> None:
+    def __init__(self, manifests: Iterable[Manifest], kinds: Optional[KindTable] = None,
+                 settings: Optional[Settings] = None) -> None:
         self.kinds = kinds or KindTable()
+        self.settings = settings or Settings()
         self.manifests: list[Manifest] = list(manifests)
         self._by_kind: dict[str, list[Manifest]] = defaultdict(list)
         self._by_name: dict[tuple[str, str, str], list[Manifest]] = defaultdict(list)

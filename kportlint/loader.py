@@ -19,7 +19,16 @@ from .yamlnodes import YAMLSyntaxError, compose_all, locate, to_data
 YAML_SYNTAX = "yaml-syntax"
 HELM_TEMPLATE = "helm-template-skipped"
 FILE_UNREADABLE = "file-unreadable"
-LOADER_RULES = (YAML_SYNTAX, HELM_TEMPLATE, FILE_UNREADABLE)
+FILE_TOO_LARGE = "file-too-large"
+DUPLICATE_KEY = "duplicate-key"
+YAML_UNSUPPORTED = "yaml-unsupported"
+LOADER_RULES = (YAML_SYNTAX, HELM_TEMPLATE, FILE_UNREADABLE, FILE_TOO_LARGE, DUPLICATE_KEY, YAML_UNSUPPORTED)
+# What the converter notices, as findings; a mapping used as a key in a file with template actions
+# marks a Helm template instead.
+_NOTE_RULES = {"duplicate-key": DUPLICATE_KEY, "complex-key": YAML_UNSUPPORTED,
+               "recursive-alias": YAML_UNSUPPORTED, "too-deep": YAML_UNSUPPORTED,
+               "excessive-aliasing": YAML_UNSUPPORTED}
+DEFAULT_MAX_FILE_SIZE = 32 * 1024 * 1024
 
 _HELM_MARKERS = re.compile(
     r"\{\{-?\s*[^}]*?(?:\.Values\b|\.Release\.|\.Chart\.|\.Capabilities\.|\.Files\.|include\s+\"|"
@@ -70,11 +79,16 @@ class _Parsed:
     real: str = ""  # resolved path
     kustomization: bool = False
     errors: list[Diagnostic] = field(default_factory=list)  # yaml-syntax findings
+    notes: list[Diagnostic] = field(default_factory=list)  # duplicate keys and other oddities
     template_like: bool = False  # a mapping used as a key: what `{{ x }}` becomes in YAML
 
 
-def load(paths: list[str], namespace: str = "default", stdin: Optional[BinaryIO] = None) -> LoadResult:
-    """Read every manifest below `paths`. Raises discovery.PathNotFound for a missing path."""
+def load(paths: list[str], namespace: str = "default", stdin: Optional[BinaryIO] = None,
+         max_file_size: int = DEFAULT_MAX_FILE_SIZE) -> LoadResult:
+    """Read every manifest below `paths`. Raises discovery.PathNotFound for a missing path.
+
+    A file larger than `max_file_size` bytes is not read (0: no limit).
+    """
     result = LoadResult()
     charts = _Charts()
     # Composing allocates millions of small objects that are never cyclic garbage; the cyclic
@@ -82,7 +96,7 @@ def load(paths: list[str], namespace: str = "default", stdin: Optional[BinaryIO]
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:
-        parsed = [p for p in (_read_and_parse(i, stdin, result, charts)
+        parsed = [p for p in (_read_and_parse(i, stdin, result, charts, max_file_size)
                               for i in discover(paths)) if p is not None]
     finally:
         gc.freeze()  # what was loaded lives until the run ends: keep it out of later collections
@@ -125,13 +139,23 @@ def _apply_patches(fragments: list[dict[str, Any]], manifests: list[Manifest]) -
 
 
 def _read_and_parse(item: InputFile, stdin: Optional[BinaryIO], result: LoadResult,
-                    charts: "_Charts") -> Optional[_Parsed]:
+                    charts: "_Charts", max_file_size: int) -> Optional[_Parsed]:
+    if item.problem:
+        result.diagnostics.append(Diagnostic(FILE_UNREADABLE, item.display, 1, 1, item.problem))
+        return None
+    limit = max_file_size if max_file_size > 0 else None
     try:
-        raw = (stdin or sys.stdin.buffer).read() if item.path == STDIN else _read(item.path)
+        raw = _read(item.path, stdin, limit)
     except OSError as exc:
         reason = exc.strerror or exc.__class__.__name__
         result.diagnostics.append(Diagnostic(FILE_UNREADABLE, item.display, 1, 1,
                                              f"cannot read {item.display}: {reason}"))
+        return None
+    if limit is not None and len(raw) > limit:
+        result.diagnostics.append(Diagnostic(
+            FILE_TOO_LARGE, item.display, 1, 1,
+            f"{item.display} is larger than the {_size(limit)} limit, so it was not linted; raise "
+            f"--max-file-size (or max-file-size in the config) if it really holds manifests"))
         return None
     text, problem = decode(raw)
     if text is None:
@@ -160,6 +184,10 @@ def _read_and_parse(item: InputFile, stdin: Optional[BinaryIO], result: LoadResu
             "the output: helm template <chart> | kportlint lint -"))
         return None
     result.diagnostics.extend(parsed.errors)
+    if not templated:
+        result.diagnostics.extend(parsed.notes)
+    else:  # in a template, odd keys are template actions; only duplicates are worth a word
+        result.diagnostics.extend(d for d in parsed.notes if d.rule == DUPLICATE_KEY)
     parsed.real = item.real
     return parsed
 
@@ -194,9 +222,20 @@ class _Charts:
         return True
 
 
-def _read(path: str) -> bytes:
+def _read(path: str, stdin: Optional[BinaryIO], limit: Optional[int]) -> bytes:
+    """The file's bytes, or the first `limit` + 1 of them when it is larger than the limit."""
+    size = -1 if limit is None else limit + 1
+    if path == STDIN:
+        return (stdin or sys.stdin.buffer).read(size)
     with open(path, "rb") as handle:
-        return handle.read()
+        return handle.read(size)
+
+
+def _size(count: int) -> str:
+    for unit, scale in (("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
+        if count >= scale and count % scale == 0:
+            return f"{count // scale} {unit}"
+    return f"{count:,} bytes"
 
 
 def decode(raw: bytes) -> tuple[Optional[str], str]:
@@ -223,7 +262,7 @@ def _parse(source: SourceFile) -> _Parsed:
         parsed.chunks.append(_Chunk(text, 0))
         for i, node in enumerate(nodes):
             parsed.doc_chunks.append((0, i))
-            parsed.docs.append((i, _convert(node, parsed)))
+            parsed.docs.append((i, _convert(node, parsed, 0)))
     except YAMLSyntaxError:
         # libyaml stops at the first error; re-read document by document so the others survive.
         parsed = _Parsed(source, [], [], [])
@@ -232,9 +271,9 @@ def _parse(source: SourceFile) -> _Parsed:
             parsed.chunks.append(chunk)
             index = 0
             try:
-                for node in compose_all(chunk_text):
+                for node in compose_all(chunk_text, offset):
                     parsed.doc_chunks.append((len(parsed.chunks) - 1, index))
-                    parsed.docs.append((len(parsed.doc_chunks) - 1, _convert(node, parsed)))
+                    parsed.docs.append((len(parsed.doc_chunks) - 1, _convert(node, parsed, offset)))
                     index += 1
             except YAMLSyntaxError as exc:
                 parsed.errors.append(Diagnostic(
@@ -245,10 +284,13 @@ def _parse(source: SourceFile) -> _Parsed:
     return parsed
 
 
-def _convert(node: Any, parsed: _Parsed) -> Any:
+def _convert(node: Any, parsed: _Parsed, line_offset: int) -> Any:
     converted = to_data(node)
-    if any(note.code == "complex-key" for note in converted.notes):
-        parsed.template_like = True
+    for note in converted.notes:
+        if note.code == "complex-key":
+            parsed.template_like = True
+        parsed.notes.append(Diagnostic(_NOTE_RULES[note.code], parsed.source.path,
+                                       note.line + line_offset + 1, note.column + 1, note.message))
     return converted.data
 
 

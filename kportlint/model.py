@@ -10,6 +10,14 @@ SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
 
 
 @dataclass(frozen=True)
+class Settings:
+    """What checks may need to know about the run beyond the objects."""
+
+    kubernetes_version: str = ""  # schema folder version ("1.37"); empty: the newest bundled
+    node_port_range: tuple[int, int] = (30000, 32767)
+
+
+@dataclass(frozen=True)
 class Position:
     """A 1-based line and column in a file."""
 

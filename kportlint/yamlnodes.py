@@ -22,6 +22,9 @@ except ImportError:  # pragma: no cover - depends on the PyYAML build
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
 MAX_DEPTH = 256  # Kubernetes objects nest a few dozen levels; deeper input is hostile or broken.
+# Past this many nodes with aliases expanded, a document is an alias bomb to any walker (a schema
+# validator expands every alias), whatever the share of aliases.
+MAX_EXPANDED_NODES = 5_000_000
 
 _STR = "tag:yaml.org,2002:str"
 _INT = "tag:yaml.org,2002:int"
@@ -36,6 +39,7 @@ _SCALARS = {
     _BOOL: _CONSTRUCTOR.construct_yaml_bool,
 }
 _IN_PROGRESS = object()
+_RECURSIVE = object()  # what a recursive alias converts to, until its parent notes where it is
 
 
 class YAMLSyntaxError(Exception):
@@ -64,8 +68,11 @@ class Converted:
     notes: list[Note] = field(default_factory=list)
 
 
-def compose_all(text: str) -> Iterator[Node]:
-    """Yield the node tree of each document; raises YAMLSyntaxError at the first broken one."""
+def compose_all(text: str, line_offset: int = 0) -> Iterator[Node]:
+    """Yield the node tree of each document; raises YAMLSyntaxError at the first broken one.
+
+    `line_offset` is where `text` starts in its file, for line numbers quoted in messages.
+    """
     loader = _Loader(text)
     try:
         while loader.check_node():
@@ -78,7 +85,12 @@ def compose_all(text: str) -> Iterator[Node]:
         if exc.context_mark is not None and "end of stream" in problem:
             mark = exc.context_mark  # an unclosed quote or bracket: point where it opens
         if exc.context and exc.context not in problem:
-            problem = f"{problem} ({exc.context})"
+            context = exc.context
+            if exc.context_mark is not None and mark is not None and exc.context_mark.line != mark.line:
+                context = f"{context} that starts on line {exc.context_mark.line + line_offset + 1}"
+            problem = f"{problem} ({context})"
+        if mark is not None and mark.index >= len(text.rstrip()) and "end of stream" not in problem:
+            problem = f"{problem}; the text ends before the document is complete"
         raise YAMLSyntaxError(problem, mark.line if mark else 0, mark.column if mark else 0) from None
     except yaml.YAMLError as exc:  # e.g. reader errors on control characters
         mark = getattr(exc, "mark", None) or getattr(exc, "problem_mark", None)
@@ -109,25 +121,36 @@ def to_data(root: Node, max_depth: int = MAX_DEPTH) -> Converted:
     notes: list[Note] = []
     memo: dict[int, Any] = {}
 
+    aliased = False
+
     def note(code: str, message: str, node: Node) -> None:
         notes.append(Note(code, message, node.start_mark.line, node.start_mark.column))
 
+    def recursive(at: Node) -> None:
+        note("recursive-alias", "an alias here refers to a mapping or list that contains it; "
+             "Kubernetes cannot decode this", at)
+
     def convert(node: Node, depth: int) -> Any:
+        nonlocal aliased
         if isinstance(node, ScalarNode):
             return scalar_value(node)
         node_id = id(node)
         if node_id in memo:  # an alias: share the value converted the first time
             seen = memo[node_id]
             if seen is _IN_PROGRESS:
-                note("recursive-alias", "an alias refers to a node that contains it", node)
-                return None
+                return _RECURSIVE
+            aliased = True
             return seen
         if depth > max_depth:
-            note("too-deep", f"nesting deeper than {max_depth} levels is not read", node)
+            note("too-deep", f"this document nests deeper than {max_depth} levels; kportlint does "
+                 "not read below that depth", node)
             return None
         memo[node_id] = _IN_PROGRESS
         if isinstance(node, SequenceNode):
             value: Any = [convert(item, depth + 1) for item in node.value]
+            if any(item is _RECURSIVE for item in value):
+                recursive(node)
+                value = [None if item is _RECURSIVE else item for item in value]
         else:
             value = {}
             merged: dict[str, Any] = {}
@@ -136,18 +159,81 @@ def to_data(root: Node, max_depth: int = MAX_DEPTH) -> Converted:
                     _merge_into(merged, convert(value_node, depth + 1))
                     continue
                 if not isinstance(key_node, ScalarNode):
-                    note("complex-key", "a mapping or list is used as a key", key_node)
+                    note("complex-key", "a mapping or list is used as a key; Kubernetes reads objects as "
+                         "JSON, whose keys are strings, so it cannot decode this", key_node)
                 name = _key_text(key_node)
                 if name in value:
-                    note("duplicate-key", f"key '{name}' appears more than once; the last one wins",
-                         key_node)
-                value[name] = convert(value_node, depth + 1)
+                    first = next(k for k, _ in node.value if k.tag != _MERGE and _key_text(k) == name)
+                    note("duplicate-key", f"key '{name}' is also set on line {first.start_mark.line + 1} "
+                         f"of this mapping; Kubernetes keeps only the last value", key_node)
+                item = convert(value_node, depth + 1)
+                if item is _RECURSIVE:
+                    recursive(key_node)
+                    item = None
+                value[name] = item
             if merged:
                 value = {**merged, **value}
         memo[node_id] = value
         return value
 
-    return Converted(convert(root, 0), notes)
+    data = convert(root, 0)
+    if data is _RECURSIVE:  # pragma: no cover - the root cannot be its own alias
+        data = None
+    if aliased:  # only documents with aliases pay for measuring what expanding them would cost
+        nodes, aliases = expansion(root, max_depth)
+        if nodes > MAX_EXPANDED_NODES or excessive_aliasing(nodes, aliases):
+            note("excessive-aliasing", f"aliases expand this document to {nodes:,} nodes "
+                 "(an alias bomb); Kubernetes rejects it, and it is not checked", root)
+            data = None
+    return Converted(data, notes)
+
+
+def expansion(root: Node, max_depth: int = MAX_DEPTH) -> tuple[int, int]:
+    """(nodes, aliases) a decoder that expands every alias would visit, counted without expanding.
+
+    Each mapping or list is measured once and its totals reused wherever an alias repeats it, so a
+    billion-laughs document costs as much as its text.
+    """
+    totals: dict[int, tuple[int, int]] = {}
+    seen: set[int] = set()
+
+    def walk(node: Node, depth: int) -> tuple[int, int]:
+        if isinstance(node, ScalarNode):
+            return 1, 0
+        node_id = id(node)
+        if node_id in totals:
+            return totals[node_id]
+        totals[node_id] = (1, 0)  # a recursive alias counts once
+        if depth > max_depth:
+            return 1, 0
+        nodes, aliases = 1, 0
+        children = node.value if isinstance(node, SequenceNode) else [n for pair in node.value for n in pair]
+        for child in children:
+            if not isinstance(child, ScalarNode):
+                if id(child) in seen:
+                    aliases += 1
+                seen.add(id(child))
+            child_nodes, child_aliases = walk(child, depth + 1)
+            nodes += child_nodes
+            aliases += child_aliases
+        totals[node_id] = (nodes, aliases)
+        return nodes, aliases
+
+    seen.add(id(root))
+    return walk(root, 0)
+
+
+def excessive_aliasing(nodes: int, aliases: int) -> bool:
+    """go-yaml's rule, which Kubernetes' YAML decoder applies: too large a share of aliased nodes."""
+    if aliases <= 100 or nodes <= 1000:
+        return False
+    if nodes <= 400_000:
+        allowed = 0.99
+    elif nodes >= 4_000_000:
+        allowed = 0.10
+    else:
+        allowed = 0.99 - 0.89 * (nodes - 400_000) / 3_600_000
+    return aliases / nodes > allowed
 
 
 def _key_text(node: Node) -> str:

@@ -13,9 +13,11 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Optional
 
 import pytest
 
+from kportlint import config
 from kportlint.catalog import load_catalog
 from kportlint.engine import RunOptions, run
 from kportlint.model import Finding
@@ -44,22 +46,24 @@ class Markers:
         return found
 
     @staticmethod
-    def lint(root: Path, rules: set[str]) -> list[Finding]:
-        """Lint `root` as one run, with default options; the findings of `rules`, sanity-checked."""
-        findings = [f for f in run([str(root)], RunOptions()).findings if f.rule in rules]
+    def lint(root: Path, rules: set[str], settings: Optional[dict] = None) -> list[Finding]:
+        """Lint `root` as one run of `rules` (opt-in ones too), with `settings` (configuration keys)
+        over the defaults; the findings, sanity-checked."""
+        options = config.apply(RunOptions(select=tuple(sorted(rules))), settings or {})
+        findings = [f for f in run([str(root)], options).findings if f.rule in rules]
         for finding in findings:
             assert finding.column >= 1, finding
             assert finding.message.strip(), finding
         return findings
 
     @classmethod
-    def verify(cls, root: Path, rule: str, expected: list[Expectation]) -> None:
+    def verify(cls, root: Path, rule: str, expected: list[Expectation], settings: Optional[dict] = None) -> None:
         """The findings of `rule`, and of every rule a marker names, point exactly at the markers."""
         rules = {rule} | {e.rule for e in expected}
         unknown = rules - set(load_catalog())
         assert not unknown, f"a marker names an unknown rule: {sorted(unknown)}"
         messages: dict[tuple[str, int, str], list[str]] = {}
-        for finding in cls.lint(root, rules):
+        for finding in cls.lint(root, rules, settings):
             where = (_relative(finding.file, root), finding.line, finding.rule)
             messages.setdefault(where, []).append(finding.message)
         wanted = {(e.file, e.line, e.rule) for e in expected}

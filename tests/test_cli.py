@@ -386,7 +386,8 @@ def test_rule_documentation(rule_id: str):
     assert result.exit_code == 0
     text = result.stdout
     rule = load_catalog()[rule_id]
-    assert text.startswith(f"# {rule_id} ({rule.severity}, {rule.category})\n")
+    status = ", opt-in" if rule.opt_in else ""
+    assert text.startswith(f"# {rule_id} ({rule.severity}, {rule.category}{status})\n")
     positions = [text.index(s) for s in ("## What it does\n", "## Why is this bad?\n", "## How to fix it\n",
                                          "## Example\n", "## Use instead\n")]
     assert positions == sorted(positions)
@@ -413,7 +414,8 @@ def readme() -> str:
 
 def rules_table() -> str:
     rows = ["| Rule | Severity | What is wrong |", "|---|---|---|"]
-    rows += [f"| `{r.id}` | {r.severity} | {r.title} |" for r in load_catalog().values()]
+    rows += [f"| `{r.id}` | {r.severity} | {r.title}{' (opt-in)' if r.opt_in else ''} |"
+             for r in load_catalog().values()]
     return "\n".join(rows)
 
 

@@ -8,6 +8,9 @@ Files that cannot hold readable text (file-unreadable) are stored as UTF-8 text 
 test runs: `name.yaml.<codec>.txt` is written as `name.yaml` in Python's codec <codec> (utf-16-le
 gives NUL bytes, latin-1 invalid UTF-8, utf-16 a byte order mark). Its markers count for `name.yaml`.
 
+A case may hold run options in `.kportlint.yaml`, with the configuration file's keys (the file is
+hidden, so it is not linted itself).
+
 KNOWN_BUGS lists the cases kportlint gets wrong today as strict xfails: fixing the bug turns them
 into failures until the entry is removed.
 """
@@ -19,6 +22,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+import yaml
 
 FIXTURES = Path(__file__).parent / "fixtures"
 ENCODED = re.compile(r"^(?P<name>.+)\.(?P<codec>[\w-]+)\.txt$")
@@ -64,4 +68,6 @@ def test_fixture(case: Path, tmp_path: Path, markers) -> None:
     else:
         assert kind == "good", f"cases live in bad/ or good/, not {kind}/"
         assert not expected, "a good case holds no `# expect` marker"
-    markers.verify(tmp_path, rule, expected)
+    options = case / ".kportlint.yaml"
+    settings = yaml.safe_load(options.read_text(encoding="utf-8")) if options.is_file() else None
+    markers.verify(tmp_path, rule, expected, settings)

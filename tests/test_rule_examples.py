@@ -14,16 +14,17 @@ def _examples():
     for rule in load_catalog().values():
         for kind in ("bad", "good"):
             for number, example in enumerate(getattr(rule, kind), start=1):
-                yield pytest.param(rule.id, kind, example.manifest, id=f"{rule.id}/{kind}/{number}")
+                yield pytest.param(rule.id, kind, example.manifest, example.options,
+                                   id=f"{rule.id}/{kind}/{number}")
 
 
-@pytest.mark.parametrize(("rule", "kind", "manifest"), list(_examples()))
-def test_example(rule: str, kind: str, manifest: str, tmp_path: Path, markers) -> None:
+@pytest.mark.parametrize(("rule", "kind", "manifest", "settings"), list(_examples()))
+def test_example(rule: str, kind: str, manifest: str, settings, tmp_path: Path, markers) -> None:
     (tmp_path / "example.yaml").write_bytes(manifest.encode("utf-8"))
     expected = markers.read({"example.yaml": manifest})
     if kind == "good":
         assert not expected, "a good example holds no `# expect` marker"
     elif not any(e.rule == rule for e in expected):
-        assert markers.lint(tmp_path, {rule}), f"the bad example does not trigger {rule}"
+        assert markers.lint(tmp_path, {rule}, settings), f"the bad example does not trigger {rule}"
         return
-    markers.verify(tmp_path, rule, expected)
+    markers.verify(tmp_path, rule, expected, settings)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from . import services, workloads
+from . import schema, services, workloads
 from .registry import Check, collect
 
-ALL_CHECKS: dict[str, Check] = collect(services, workloads)
+ALL_CHECKS: dict[str, Check] = collect(services, workloads, schema)
 
 __all__ = ["ALL_CHECKS", "Check"]

@@ -1,0 +1,21 @@
+"""Objects checked against the Kubernetes OpenAPI schema of their kind (opt-in: --schema)."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from ..index import ObjectIndex
+from ..model import Manifest, Problem
+from ..semantics import schema
+from .registry import check
+
+
+@check("schema-violation")
+def schema_violation(manifest: Manifest, index: ObjectIndex) -> Iterator[Problem]:
+    version = index.settings.kubernetes_version or schema.resolve_version(None)
+    for error in schema.errors(version, manifest.data):
+        if manifest.selectors_completed and error.pointer == "/spec" and "'selector'" in error.message:
+            continue  # kustomize's commonLabels writes the selector in
+        yield Problem(manifest, error.pointer,
+                      f"{manifest.ref}: {error.message} (Kubernetes {version} schema); the API server "
+                      f"rejects the object, so nothing in it is deployed")

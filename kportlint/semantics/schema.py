@@ -1,0 +1,174 @@
+"""The Kubernetes OpenAPI schemas (from kubernetes-validate) as jsonschema validators, and their
+errors as sentences.
+
+kubernetes-validate's own `validate()` reads the 1.7 MB definitions file on every call; here each
+version's definitions are read once and each (kind, apiVersion) validator is built once.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, Iterator, Optional
+
+import jsonschema
+from jsonschema.exceptions import best_match
+from referencing import Registry, Resource
+
+from .templating import has_placeholder
+
+try:  # kubernetes-validate ships the schemas as package data
+    import importlib.resources as _resources
+    _SCHEMAS = _resources.files("kubernetes_validate").joinpath("kubernetes-json-schema")
+except (ImportError, ModuleNotFoundError):  # pragma: no cover - a broken install
+    _SCHEMAS = None
+
+_VERSION_DIR = re.compile(r"^v(\d+)\.(\d+)\.(\d+)-local$")
+_GROUP = re.compile(r"^([^./]*)(?:\.[^/]*)?/")
+_SCHEMA_STEM = re.compile(r"^[a-z0-9]{1,80}(?:-[a-z0-9]{1,80}){1,2}$")
+
+
+class VersionError(ValueError):
+    """A Kubernetes version the bundled schemas do not cover, or one that does not parse."""
+
+
+@dataclass(frozen=True)
+class SchemaError:
+    pointer: str  # JSON pointer of the offending value
+    message: str
+
+
+def available_versions() -> list[tuple[int, int]]:
+    """The Kubernetes minor versions that kubernetes-validate has schemas for, oldest first."""
+    return _versions()
+
+
+@lru_cache(maxsize=None)
+def _versions() -> list[tuple[int, int]]:
+    if _SCHEMAS is None:
+        return []
+    found = []
+    for entry in _SCHEMAS.iterdir():
+        match = _VERSION_DIR.match(entry.name)
+        if match:
+            found.append((int(match.group(1)), int(match.group(2))))
+    return sorted(set(found))
+
+
+def resolve_version(requested: Optional[str]) -> str:
+    """`1.30`, `v1.30.2` or None (the newest) -> the schema folder's version, like `1.30`."""
+    versions = _versions()
+    if not versions:
+        raise VersionError("the Kubernetes schemas are missing; reinstall kubernetes-validate")
+    if requested is None:
+        major, minor = versions[-1]
+        return f"{major}.{minor}"
+    match = re.match(r"^v?(\d+)\.(\d+)(?:\.\d+)?$", requested.strip())
+    if not match:
+        raise VersionError(f"'{requested}' is not a Kubernetes version like 1.30")
+    wanted = (int(match.group(1)), int(match.group(2)))
+    oldest, newest = versions[0], versions[-1]
+    if wanted < oldest or wanted > newest:
+        raise VersionError(f"no schemas for Kubernetes {wanted[0]}.{wanted[1]}; this install covers "
+                           f"{oldest[0]}.{oldest[1]} to {newest[0]}.{newest[1]}")
+    usable = [v for v in versions if v <= wanted][-1]
+    return f"{usable[0]}.{usable[1]}"
+
+
+@lru_cache(maxsize=None)
+def _definitions(version: str) -> Registry:
+    folder = _SCHEMAS.joinpath(f"v{version}.0-local")  # type: ignore[union-attr]
+    contents = json.loads(folder.joinpath("_definitions.json").read_text(encoding="utf-8"))
+    return Resource.from_contents(contents) @ Registry()
+
+
+@lru_cache(maxsize=None)
+def validator(version: str, kind: str, api_version: str) -> Optional[jsonschema.Validator]:
+    """The validator for this kind, or None when Kubernetes has no schema for it (custom resources)."""
+    if _SCHEMAS is None:
+        return None
+    group_version = _GROUP.sub(r"\1-", api_version)  # rbac.authorization.k8s.io/v1 -> rbac-v1
+    stem = f"{kind.lower()}-{group_version}"
+    if not _SCHEMA_STEM.match(stem):
+        return None  # not a name kubernetes-validate could have a file for
+    try:
+        text = _SCHEMAS.joinpath(f"v{version}.0-local").joinpath(stem + ".json").read_text(encoding="utf-8")
+    except OSError:
+        return None
+    schema = json.loads(text)
+    registry = Resource.from_contents(schema) @ _definitions(version)
+    return jsonschema.Draft202012Validator(schema, registry=registry)
+
+
+def errors(version: str, obj: dict[str, Any], limit: int = 20) -> Iterator[SchemaError]:
+    """The schema errors of one object, each at the most specific field, in document order."""
+    kind, api_version = obj.get("kind"), obj.get("apiVersion")
+    if not isinstance(kind, str) or not isinstance(api_version, str):
+        return
+    check = validator(version, kind, api_version)
+    if check is None:
+        return
+    found = 0
+    for error in sorted(check.iter_errors(obj), key=lambda e: [str(p) for p in e.absolute_path]):
+        error = best_match([error])
+        if _tolerated(error):
+            continue
+        yield SchemaError(_pointer(error.absolute_path), describe(error))
+        found += 1
+        if found >= limit:
+            return
+
+
+def _tolerated(error: jsonschema.ValidationError) -> bool:
+    instance = error.instance
+    if isinstance(instance, str) and has_placeholder(instance):
+        return True  # ${PORT} is filled in before deploying
+    # The API server treats null as "not set": IntOrString's two null-allowing branches both match it.
+    return instance is None and error.validator == "oneOf"
+
+
+def _pointer(path: Any) -> str:
+    return "".join("/" + str(part).replace("~", "~0").replace("/", "~1") for part in path)
+
+
+def describe(error: jsonschema.ValidationError) -> str:
+    """A short sentence: the instance is abbreviated, never dumped."""
+    where = ".".join(str(p) for p in error.absolute_path) or "the object"
+    value = _short(error.instance)
+    if error.validator == "type":
+        wanted = error.validator_value
+        types = [t for t in (wanted if isinstance(wanted, list) else [wanted]) if t != "null"]
+        return f"{where} is {value}, but must be {' or '.join(_a(t) for t in types)}"
+    if error.validator == "required":
+        missing = re.match(r"'([^']+)'", error.message)
+        field = missing.group(1) if missing else "a field"
+        return f"{where} lacks the required field '{field}'"
+    if error.validator == "enum":
+        allowed = ", ".join(repr(v) for v in error.validator_value if v is not None)
+        return f"{where} is {value}, but must be one of {allowed}"
+    if error.validator == "oneOf":
+        return f"{where} is {value}, which matches none of the allowed shapes"
+    message = error.message if len(error.message) <= 160 else error.message[:157] + "..."
+    return f"{where}: {message}"
+
+
+def _a(json_type: str) -> str:
+    return {"integer": "an integer", "object": "a mapping", "array": "a list", "string": "a string",
+            "boolean": "true or false", "number": "a number"}.get(json_type, json_type)
+
+
+def _short(value: Any) -> str:
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()}"
+    if isinstance(value, str):
+        text = value if len(value) <= 40 else value[:37] + "..."
+        return f"the string {text!r}"
+    return f"the number {value}"
