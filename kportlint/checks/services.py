@@ -7,8 +7,10 @@ from typing import Iterator
 
 from ..index import ObjectIndex
 from ..model import Manifest, PodTemplate, Problem
-from ..semantics.ports import UNDECLARED, UNRESOLVED, describe_ports, suggest
-from ..semantics.routing import PortRoute, pods_made_elsewhere, route_service
+from ..semantics.ports import (SERVED, UNDECLARED, UNRESOLVED, PortMatch, ServicePort, describe_ports, service_ports,
+                               suggest)
+from ..semantics.routing import (PortRoute, endpoint_objects, endpoint_ports, is_selectorless, pods_made_elsewhere,
+                                 route_service)
 from ..semantics.selectors import Selector
 from ..semantics.templating import has_placeholder
 from .registry import check
@@ -17,7 +19,17 @@ from .registry import check
 @check("dangling-service", kinds=("Service",))
 def dangling_service(service: Manifest, index: ObjectIndex) -> Iterator[Problem]:
     route = route_service(service, index)
-    if route is None or route.templates:
+    if route is None:
+        if is_selectorless(service) and not endpoint_objects(service, index):
+            ns = service.namespace
+            yield Problem(service, "/spec", (
+                f"Service {ns}/{service.name} has no selector, so Kubernetes does not find its pods: its "
+                f"endpoints must come from Endpoints or EndpointSlices (labelled "
+                f"kubernetes.io/service-name: {service.name}), and the linted files hold none. If something "
+                f"else writes them (an operator, a controller), ignore this; otherwise add a selector, or "
+                f"the Service has no endpoints."), severity="info")
+        return
+    if route.templates:
         return
     selector = route.selector
     if any(has_placeholder(v) for _, v in selector.match_labels):
@@ -91,9 +103,22 @@ def target_port_unresolved(service: Manifest, index: ObjectIndex) -> Iterator[Pr
         if not isinstance(target, str) or has_placeholder(target):
             continue
         missing = port_route.with_status(UNRESOLVED)
-        if len(missing) != len(port_route.matches):
-            continue  # resolves in at least one pod template
-        yield Problem(service, port_route.service_port.target_pointer, _unresolved_message(service, port_route))
+        if not missing:
+            continue
+        if len(missing) == len(port_route.matches):
+            yield Problem(service, port_route.service_port.target_pointer,
+                          _unresolved_message(service, port_route))
+            continue
+        # Resolves in some selected workloads only: the others get no traffic on this port.
+        sp = port_route.service_port
+        serving = _owners([m.template for m in port_route.matches if m.status != UNRESOLVED])
+        left_out = list({id(m.template.owner): m.template for m in missing}.values())
+        yield Problem(service, sp.target_pointer, (
+            f"Service {service.namespace}/{service.name} {sp.label()} forwards to targetPort '{target}', "
+            f"which {serving} names, but the pods of {_listing(left_out)} have no port '{target}' "
+            f"({sp.protocol}), so they get no traffic on this port. Name the port there too, or, "
+            f"if those pods should not be selected at all, make the selector more specific."),
+            severity="warning")
 
 
 def _unresolved_message(service: Manifest, port_route: PortRoute) -> str:
@@ -126,8 +151,14 @@ def target_port_undeclared(service: Manifest, index: ObjectIndex) -> Iterator[Pr
         target = sp.effective_target
         if isinstance(target, str) or target is None:
             continue
+        undeclared = port_route.with_status(UNDECLARED)
+        served = port_route.with_status(SERVED)
+        if served and undeclared:
+            yield Problem(service, sp.target_pointer, _partly_undeclared(service, sp, served, undeclared),
+                          severity="warning")
+            continue
         # Quiet when any pod serves it, or declares no ports at all (declarations are informational).
-        if len(port_route.with_status(UNDECLARED)) != len(port_route.matches):
+        if len(undeclared) != len(port_route.matches):
             continue
         templates = [m.template for m in port_route.matches]
         declared = [p for t in templates for p in t.serving_ports()]
@@ -144,6 +175,24 @@ def target_port_undeclared(service: Manifest, index: ObjectIndex) -> Iterator[Pr
         yield Problem(service, sp.target_pointer, message)
 
 
+def _partly_undeclared(service: Manifest, sp: ServicePort, served: list[PortMatch],
+                       undeclared: list[PortMatch]) -> str:
+    target = sp.effective_target
+    return (f"Service {service.namespace}/{service.name} {sp.label()} forwards to {target}/{sp.protocol}, "
+            f"which {_owners([m.template for m in served])} declares, but it also selects the pods of "
+            f"{_owners([m.template for m in undeclared])}, which "
+            f"{'declare' if len(undeclared) > 1 else 'declares'} only "
+            f"{describe_ports([p for m in undeclared for p in m.template.serving_ports()])}. kube-proxy "
+            f"spreads connections over all of them, so those that land there likely fail. Declare "
+            f"{target} there too, or make the selector more specific.")
+
+
+def _listing(templates: list[PodTemplate]) -> str:
+    """'Deployment shop/v2 (declaring 9090 (web)) and Job shop/migrate (declaring no ports)'."""
+    parts = [f"{t.ref} (declaring {describe_ports(t.serving_ports()) or 'no ports'})" for t in templates]
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
 def _owners(templates: list[PodTemplate]) -> str:
     refs = list(dict.fromkeys(t.ref for t in templates))
     return refs[0] if len(refs) == 1 else "the selected pods (" + ", ".join(refs) + ")"
@@ -158,3 +207,35 @@ def _declared_text(templates: list[PodTemplate]) -> str:
     unique = list(dict.fromkeys(parts))
     return "; ".join(unique) + "."
 
+
+
+@check("endpoints-port-mismatch", kinds=("Service",))
+def endpoints_port_mismatch(service: Manifest, index: ObjectIndex) -> Iterator[Problem]:
+    if not is_selectorless(service):
+        return
+    owners = endpoint_objects(service, index)
+    offered = [p for owner in owners for p in endpoint_ports(owner)]
+    if not owners:
+        return  # dangling-service says so (info)
+    for sp in service_ports(service):
+        if sp.port is None:
+            continue
+        wanted = sp.name or ""
+        if any(p.name == wanted and p.protocol == sp.protocol for p in offered):
+            continue
+        refs = " and ".join(dict.fromkeys(o.ref for o in owners))
+        if offered:
+            listed = ", ".join(dict.fromkeys(
+                (f"'{p.name}'" if p.name else "an unnamed port") + (f" ({p.port}/{p.protocol})" if p.port else "")
+                for p in offered))
+            have = f"{refs} offers {listed}"
+        else:
+            have = f"{refs} lists no ports"
+        message = (f"Service {service.namespace}/{service.name} {sp.label()} has no selector, so kube-proxy "
+                   f"takes its endpoints from {refs}, matching ports by name and protocol "
+                   f"('{wanted}'/{sp.protocol}); {have}, so connections to this port go nowhere.")
+        names = [p.name for p in offered if p.protocol == sp.protocol]
+        if len(set(names)) == 1:
+            message += (f" Name the Service port '{names[0]}'" if names[0] else " Remove the Service port's name") + \
+                " or rename the endpoints' port to match."
+        yield Problem(service, sp.pointer + ("/name" if sp.name else ""), message)

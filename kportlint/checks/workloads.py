@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import difflib
 from typing import Iterator
 
 from ..index import ObjectIndex
 from ..model import Manifest, Problem, join_pointer
 from ..semantics.selectors import from_label_selector, from_map
 from ..semantics.workloads import MAP_SELECTOR, dig
+from ..semantics.templating import has_placeholder
 from .registry import check
 
 
@@ -60,3 +62,41 @@ def selector_template_mismatch(workload: Manifest, index: ObjectIndex) -> Iterat
 
 def _labels(labels: dict[str, str]) -> str:
     return ", ".join(f"{k}={v}" for k, v in sorted(labels.items())) or "no labels"
+
+
+@check("statefulset-service-missing", kinds=("StatefulSet",))
+def statefulset_service_missing(statefulset: Manifest, index: ObjectIndex) -> Iterator[Problem]:
+    name = statefulset.spec.get("serviceName")
+    if not isinstance(name, str) or not name or has_placeholder(name):
+        return  # optional since Kubernetes 1.30s; the pods then get no stable DNS names
+    ns = statefulset.namespace
+    what = f"StatefulSet {ns}/{statefulset.name}"
+    services = index.named("Service", ns, name)
+    if not services:
+        in_namespace = [s for s in index.of_kind("Service") if s.namespace == ns]
+        if not in_namespace:
+            yield Problem(statefulset, "/spec/serviceName", (
+                f"{what} names the governing Service '{name}', but the linted files define no Service in "
+                f"namespace {ns}. If it comes from elsewhere, lint them together or ignore this; "
+                f"otherwise its pods get no stable DNS names ({statefulset.name}-0.{name}...)."),
+                severity="info")
+            return
+        hint = _nearest_name(name, [s.name for s in in_namespace])
+        yield Problem(statefulset, "/spec/serviceName", (
+            f"{what} names the governing Service '{name}', but there is no Service '{name}' in namespace "
+            f"{ns}, so its pods get no stable DNS names ({statefulset.name}-0.{name}.{ns}.svc) and peers "
+            f"that address each other by them cannot connect. Create a headless Service (clusterIP: None) "
+            f"named '{name}'.{hint}"))
+        return
+    service = services[0]
+    if service.spec.get("clusterIP") != "None":
+        yield Problem(statefulset, "/spec/serviceName", (
+            f"{what} names Service {ns}/{name} as its governing Service, but that Service is not headless "
+            f"(clusterIP: None), so no per-pod DNS records ({statefulset.name}-0.{name}.{ns}.svc) are "
+            f"created. Set clusterIP: None on it, or point serviceName at a headless Service."),
+            severity="warning")
+
+
+def _nearest_name(name: str, names: list[str]) -> str:
+    close = difflib.get_close_matches(name, names, n=1, cutoff=0.6)
+    return f" Or did you mean serviceName: {close[0]}?" if close else ""

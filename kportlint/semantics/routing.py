@@ -10,7 +10,7 @@ from typing import Optional
 
 from ..index import ObjectIndex
 from ..model import Manifest, PodTemplate
-from .ports import PortMatch, ServicePort, resolve, service_ports
+from .ports import DEFAULT_PROTOCOL, PortMatch, ServicePort, resolve, service_ports
 from .selectors import Selector, from_map, string_map
 
 
@@ -42,6 +42,49 @@ def service_selector(service: Manifest) -> Optional[Selector]:
         return None
     selector = from_map(spec.get("selector"))
     return None if selector.empty else selector
+
+
+@dataclass(frozen=True)
+class EndpointPort:
+    owner: Manifest  # the Endpoints or EndpointSlice
+    name: str  # "" when unnamed
+    port: Optional[int]
+    protocol: str
+
+
+def is_selectorless(service: Manifest) -> bool:
+    """A Service whose endpoints are written by hand (no selector), as opposed to ExternalName."""
+    return service.spec.get("type") != "ExternalName" and from_map(service.spec.get("selector")).empty
+
+
+def endpoint_objects(service: Manifest, index: ObjectIndex) -> list[Manifest]:
+    """The Endpoints of the same name and the EndpointSlices labelled for the Service, in its namespace."""
+    ns, name = service.namespace, service.name
+    found = list(index.named("Endpoints", ns, name))
+    for endpoint_slice in index.of_kind("EndpointSlice"):
+        labels = string_map(endpoint_slice.metadata.get("labels"))
+        if endpoint_slice.namespace == ns and labels.get("kubernetes.io/service-name") == name:
+            found.append(endpoint_slice)
+    return found
+
+
+def endpoint_ports(owner: Manifest) -> list[EndpointPort]:
+    """The ports an Endpoints (subsets[].ports) or EndpointSlice (ports) offers."""
+    if owner.kind == "Endpoints":
+        subsets = owner.data.get("subsets")
+        groups = [s.get("ports") for s in subsets if isinstance(s, dict)] if isinstance(subsets, list) else []
+    else:
+        groups = [owner.data.get("ports")]
+    found = []
+    for group in groups:
+        for item in group if isinstance(group, list) else []:
+            if not isinstance(item, dict):
+                continue
+            name = item.get("name") if isinstance(item.get("name"), str) else ""
+            port = item.get("port") if isinstance(item.get("port"), int) else None
+            protocol = item.get("protocol") if isinstance(item.get("protocol"), str) else DEFAULT_PROTOCOL
+            found.append(EndpointPort(owner, name, port, protocol))
+    return found
 
 
 def route_service(service: Manifest, index: ObjectIndex) -> Optional[ServiceRoute]:

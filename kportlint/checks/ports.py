@@ -1,0 +1,196 @@
+"""Rules about port definitions on their own: formats the API server rejects, and probe ports."""
+
+from __future__ import annotations
+
+import difflib
+from typing import Iterator, Optional
+
+from ..index import ObjectIndex
+from ..model import Container, Manifest, PodTemplate, Problem
+from ..semantics.names import PROTOCOLS, dns_label_problem, iana_svc_name_problem, port_number_problem
+from ..semantics.ports import describe_ports, is_int
+from ..semantics.templating import has_placeholder
+from .registry import check
+
+_PROBES = ("livenessProbe", "readinessProbe", "startupProbe")
+
+
+@check("invalid-port")
+def invalid_port(manifest: Manifest, index: ObjectIndex) -> Iterator[Problem]:
+    if manifest.kind == "Service" and manifest.api_version == "v1":
+        yield from _service_ports(manifest, index)
+        return
+    template = index.template_of(manifest)
+    if template is not None:
+        yield from _container_ports(manifest, template)
+
+
+def _service_ports(service: Manifest, index: ObjectIndex) -> Iterator[Problem]:
+    raw = service.spec.get("ports")
+    if not isinstance(raw, list):
+        return
+    what = f"Service {service.namespace}/{service.name}"
+    low, high = index.settings.node_port_range
+    names: dict[str, int] = {}
+    pairs: dict[tuple[int, str], int] = {}
+    entries = [(i, item) for i, item in enumerate(raw) if isinstance(item, dict)]
+    for i, item in entries:
+        here = f"/spec/ports/{i}"
+        port, target, node_port = item.get("port"), item.get("targetPort"), item.get("nodePort")
+        name, protocol = item.get("name"), item.get("protocol", "TCP")
+        label = f"port {port}" if is_int(port) else f"port #{i + 1}"
+        if is_int(port) and port_number_problem(port):
+            yield Problem(service, here + "/port", f"{what} {label}: {port_number_problem(port)}; the API "
+                          f"server rejects the Service.")
+        if is_int(target) and port_number_problem(target):
+            yield Problem(service, here + "/targetPort", f"{what} {label}: targetPort "
+                          f"{port_number_problem(target)}; the API server rejects the Service.")
+        elif isinstance(target, str) and target and not has_placeholder(target):
+            yield from _named_target(service, here, what, label, target)
+        if is_int(node_port) and node_port != 0 and not low <= node_port <= high:
+            yield Problem(service, here + "/nodePort", (
+                f"{what} {label}: nodePort {node_port} is outside the node port range {low}-{high}; the "
+                f"API server rejects the Service. Pick a port in the range, or leave nodePort out and "
+                f"let Kubernetes choose one."))
+        if isinstance(protocol, str) and protocol not in PROTOCOLS and not has_placeholder(protocol):
+            yield Problem(service, here + "/protocol", _protocol_message(f"{what} {label}", protocol))
+        if isinstance(name, str) and name and not has_placeholder(name):
+            problem = dns_label_problem(name)
+            if problem:
+                yield Problem(service, here + "/name", f"{what} {label}: the port name {problem}; the API "
+                              f"server rejects the Service.")
+            if name in names:
+                yield Problem(service, here + "/name", (
+                    f"{what} {label}: the port name '{name}' is already used by port entry "
+                    f"#{names[name] + 1}; Service port names must be unique, so the API server rejects "
+                    f"the Service."))
+            names.setdefault(name, i)
+        elif len(entries) > 1 and (name is None or name == ""):
+            yield Problem(service, here, (
+                f"{what} {label} has no name, but the Service has {len(entries)} ports: every port of a "
+                f"multi-port Service needs a name, so the API server rejects it. Add name: (for example "
+                f"http or metrics)."))
+        if is_int(port) and isinstance(protocol, str):
+            key = (port, protocol)
+            if key in pairs:
+                yield Problem(service, here + "/port", (
+                    f"{what} {label}/{protocol} is already exposed by port entry #{pairs[key] + 1}; the "
+                    f"API server rejects duplicate port and protocol pairs. Remove one, or give it "
+                    f"another protocol (the same port on TCP and UDP is fine)."))
+            pairs.setdefault(key, i)
+
+
+def _named_target(service: Manifest, here: str, what: str, label: str, target: str) -> Iterator[Problem]:
+    if target.isdigit():
+        yield Problem(service, here + "/targetPort", (
+            f"{what} {label}: targetPort \"{target}\" is quoted, so it is a port *name*, and names need a "
+            f"letter; the API server rejects it. Write targetPort: {int(target)} without quotes."))
+        return
+    problem = iana_svc_name_problem(target)
+    if problem:
+        yield Problem(service, here + "/targetPort", (
+            f"{what} {label}: targetPort {problem}, so it is not a valid port name (at most 15 "
+            f"characters: lowercase letters, digits and single '-' between them, with at least one "
+            f"letter); the API server rejects the Service."))
+
+
+def _protocol_message(what: str, protocol: str) -> str:
+    hint = f" Did you mean {protocol.upper()}?" if protocol.upper() in PROTOCOLS else ""
+    return (f"{what}: protocol '{protocol}' is not TCP, UDP or SCTP (they are case-sensitive); the API "
+            f"server rejects it.{hint}")
+
+
+def _container_ports(owner: Manifest, template: PodTemplate) -> Iterator[Problem]:
+    seen: dict[tuple[int, str], str] = {}  # (containerPort, protocol) -> container that declares it
+    for container in template.containers:
+        raw = container.raw.get("ports")
+        if not isinstance(raw, list):
+            continue
+        what = f"{owner.ref}, container '{container.name}'"
+        names: set[str] = set()
+        for i, item in enumerate(raw):
+            if not isinstance(item, dict):
+                continue
+            here = f"{container.pointer}/ports/{i}"
+            number, host, name = item.get("containerPort"), item.get("hostPort"), item.get("name")
+            protocol = item.get("protocol", "TCP")
+            if is_int(number) and port_number_problem(number):
+                yield Problem(owner, here + "/containerPort", f"{what}: containerPort "
+                              f"{port_number_problem(number)}; the API server rejects the pod.")
+            if is_int(host) and host != 0 and port_number_problem(host):
+                yield Problem(owner, here + "/hostPort", f"{what}: hostPort {port_number_problem(host)}; "
+                              f"the API server rejects the pod.")
+            if isinstance(protocol, str) and protocol not in PROTOCOLS and not has_placeholder(protocol):
+                yield Problem(owner, here + "/protocol", _protocol_message(what, protocol))
+            if isinstance(name, str) and name and not has_placeholder(name):
+                problem = iana_svc_name_problem(name)
+                if problem:
+                    yield Problem(owner, here + "/name", (
+                        f"{what}: the port name {problem}; port names are at most 15 characters of "
+                        f"lowercase letters, digits and single '-' between them, with at least one letter. "
+                        f"The API server rejects the pod."))
+                elif name in names:
+                    yield Problem(owner, here + "/name", f"{what}: the port name '{name}' is declared twice "
+                                  f"in this container; the API server rejects the pod.")
+                names.add(name)
+            if container.serves and is_int(number) and isinstance(protocol, str):
+                key = (number, protocol)
+                if key in seen:
+                    other = seen[key]
+                    where = "this container" if other == container.name else f"container '{other}'"
+                    yield Problem(owner, here + "/containerPort", (
+                        f"{what} declares {number}/{protocol}, which {where} already declares; two "
+                        f"processes in one pod cannot both listen on it, so one of them never receives "
+                        f"traffic. Remove the duplicate or change the port."), severity="warning")
+                seen.setdefault(key, container.name)
+
+
+@check("probe-port-unresolved")
+def probe_port_unresolved(manifest: Manifest, index: ObjectIndex) -> Iterator[Problem]:
+    template = index.template_of(manifest)
+    if template is None:
+        return
+    for container in template.containers:
+        for probe_name in _PROBES:
+            probe = container.raw.get(probe_name)
+            if not isinstance(probe, dict):
+                continue
+            for handler in ("httpGet", "tcpSocket"):
+                action = probe.get(handler)
+                port = action.get("port") if isinstance(action, dict) else None
+                if isinstance(port, str) and port and not port.isdigit() and not has_placeholder(port):
+                    problem = _unresolved(manifest, container, probe_name, handler, port)
+                    if problem is not None:
+                        yield problem
+
+
+def _unresolved(manifest: Manifest, container: Container, probe: str, handler: str,
+                port: str) -> Optional[Problem]:
+    declared = [p for p in container.ports if p.name]
+    if any(p.name == port for p in declared):
+        return None
+    pointer = f"{container.pointer}/{probe}/{handler}/port"
+    message = (f"{manifest.ref}, container '{container.name}': the {probe} uses port '{port}', but the "
+               f"container declares no port with that name. The kubelet looks the name up in the "
+               f"container's own ports, so the probe fails")
+    message += {"livenessProbe": " and the container is restarted again and again.",
+                "readinessProbe": " and the pod never becomes ready (it gets no Service traffic).",
+                "startupProbe": " and the container never finishes starting."}[probe]
+    if declared:
+        message += f" The container declares {describe_ports(declared)}."
+        guess = _closest([p.name for p in declared if p.name], port)
+        if guess:
+            message += f" Did you mean port: {guess}?"
+    else:
+        message += " Declare the port under ports: with that name, or use the number."
+    return Problem(manifest, pointer, message)
+
+
+def _closest(names: list[str], wanted: str) -> Optional[str]:
+    lowered = {n.lower(): n for n in names}
+    if wanted.lower() in lowered:
+        return lowered[wanted.lower()]
+    close = difflib.get_close_matches(wanted, names, n=1, cutoff=0.6)
+    if close:
+        return close[0]
+    return names[0] if len(names) == 1 else None

@@ -1,0 +1,41 @@
+"""Name and number formats the API server enforces on ports (k8s.io/apimachinery validation)."""
+
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+_DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
+_IANA_CHARS = re.compile(r"^[-a-z0-9]+$")
+_HAS_LETTER = re.compile(r"[a-z]")
+PROTOCOLS = ("TCP", "UDP", "SCTP")
+
+
+def port_number_problem(value: int) -> Optional[str]:
+    if not 1 <= value <= 65535:
+        return f"{value} is not a port number (1-65535)"
+    return None
+
+
+def iana_svc_name_problem(name: str) -> Optional[str]:
+    """Why `name` is not an IANA_SVC_NAME (a container port name, a named targetPort), or None."""
+    if len(name) > 15:
+        return f"'{name}' is longer than 15 characters"
+    if not _IANA_CHARS.match(name):
+        return f"'{name}' may hold only lowercase letters, digits and '-'"
+    if "--" in name:
+        return f"'{name}' holds '--'"
+    if name.startswith("-") or name.endswith("-"):
+        return f"'{name}' begins or ends with '-'"
+    if not _HAS_LETTER.search(name):
+        return f"'{name}' holds no letter"
+    return None
+
+
+def dns_label_problem(name: str) -> Optional[str]:
+    """Why `name` is not a DNS label (a Service port name), or None."""
+    if len(name) > 63:
+        return f"'{name}' is longer than 63 characters"
+    if not _DNS_LABEL.match(name):
+        return f"'{name}' is not a DNS label (lowercase letters, digits and '-', starting and ending with a letter or digit)"
+    return None
