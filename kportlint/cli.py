@@ -17,6 +17,7 @@ import click
 from . import __version__
 from .catalog import CatalogError, Rule, load_catalog
 from .discovery import PathNotFound
+from .config import ConfigError, parse_size
 from .engine import OptionError, RunOptions, SelectionError, run
 from .loader import DEFAULT_MAX_FILE_SIZE
 from .model import SEVERITIES
@@ -61,24 +62,16 @@ def _wants_color() -> bool:
     return bool(os.environ.get("FORCE_COLOR")) or sys.stdout.isatty()
 
 
-_SIZE_UNITS = {"": 1, "b": 1, "k": 1 << 10, "m": 1 << 20, "g": 1 << 30}
-
-
 class ByteSize(click.ParamType):
-    """`1048576`, `512KiB`, `32MiB`, `1GiB` (K, M, G, KB, MB and GB mean the same binary units)."""
+    """A size in bytes, with an optional unit (see config.parse_size)."""
 
     name = "SIZE"
 
     def convert(self, value: Any, param: Optional[click.Parameter], ctx: Optional[click.Context]) -> int:
-        if isinstance(value, int):
-            return value
-        text = str(value).strip().lower().replace(" ", "")
-        number = text.rstrip("kmgib")
-        unit = text[len(number):].replace("ib", "").replace("b", "") if text != number else ""
-        if not number.isdigit() or unit not in _SIZE_UNITS:
-            self.fail(f"'{value}' is not a size like 32MiB, 512KiB or 1048576 (bytes); 0 means no limit",
-                      param, ctx)
-        return int(number) * _SIZE_UNITS[unit]
+        try:
+            return parse_size(value)
+        except ConfigError as exc:
+            self.fail(str(exc), param, ctx)
 
 
 def _split(values: tuple[str, ...]) -> tuple[str, ...]:

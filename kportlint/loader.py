@@ -285,7 +285,7 @@ def _parse(source: SourceFile) -> _Parsed:
 
 
 def _convert(node: Any, parsed: _Parsed, line_offset: int) -> Any:
-    converted = to_data(node)
+    converted = to_data(node, line_offset=line_offset)
     for note in converted.notes:
         if note.code == "complex-key":
             parsed.template_like = True

@@ -7,6 +7,14 @@ from typing import Any, Callable, Optional
 
 SEVERITIES = ("error", "warning", "info")
 SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
+# Built-in kinds that live outside namespaces: messages name them without one.
+CLUSTER_SCOPED = frozenset({
+    "Namespace", "Node", "PersistentVolume", "ClusterRole", "ClusterRoleBinding", "CustomResourceDefinition",
+    "StorageClass", "PriorityClass", "IngressClass", "RuntimeClass", "CSIDriver", "CSINode", "VolumeAttachment",
+    "ValidatingWebhookConfiguration", "MutatingWebhookConfiguration", "ValidatingAdmissionPolicy",
+    "ValidatingAdmissionPolicyBinding", "APIService", "FlowSchema", "PriorityLevelConfiguration",
+    "CertificateSigningRequest", "GatewayClass",
+})
 
 
 @dataclass(frozen=True)
@@ -96,8 +104,12 @@ class Manifest:
 
     @property
     def ref(self) -> str:
-        """`Kind namespace/name`, the way messages name an object."""
-        return f"{self.kind} {self.namespace}/{self.name or '<unnamed>'}"
+        """`Kind namespace/name` (`Kind name` for cluster-wide kinds), the way messages name an object."""
+        raw = self.metadata.get("name")
+        name = self.name or (str(raw) if isinstance(raw, (int, float)) else "<unnamed>")
+        if self.kind in CLUSTER_SCOPED and (self.group == "" or self.group.endswith("k8s.io")):
+            return f"{self.kind} {name}"
+        return f"{self.kind} {self.namespace}/{name}"
 
     def position(self, pointer: str = "") -> Position:
         """Position of the node at `pointer` (relative to this object), or its nearest parent."""

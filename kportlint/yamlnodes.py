@@ -12,14 +12,60 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Iterator, Optional
 
-import yaml
-from yaml.constructor import ConstructorError, SafeConstructor
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+import re
 
-try:  # libyaml is bundled with PyYAML's wheels; the pure-Python composer is the fallback.
-    from yaml import CSafeLoader as _Loader
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.resolver import BaseResolver
+
+try:  # libyaml is bundled with PyYAML's wheels; the pure-Python parser is the fallback.
+    from yaml._yaml import CParser as _Parser
 except ImportError:  # pragma: no cover - depends on the PyYAML build
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+    from yaml.parser import Parser as _PyParser
+    from yaml.reader import Reader
+    from yaml.scanner import Scanner
+    from yaml.composer import Composer
+
+    class _Parser(Reader, Scanner, _PyParser, Composer):  # type: ignore[no-redef]
+        def __init__(self, stream: str) -> None:
+            Reader.__init__(self, stream)
+            Scanner.__init__(self)
+            _PyParser.__init__(self)
+            Composer.__init__(self)
+
+
+class GoYamlResolver(BaseResolver):
+    """Plain scalars typed the way Kubernetes' YAML decoder (go-yaml v2, via sigs.k8s.io/yaml) types them.
+
+    PyYAML follows YAML 1.1 more closely: it reads `1:30` as the base-60 number 90 and `1e6` and `y`
+    as strings. go-yaml reads `1:30` and timestamps as strings, `1e6` as a float, and `y`/`n` as
+    booleans. What the API server receives is what counts.
+    """
+
+
+for _first, _tag, _pattern in (
+    ("yYnNtTfFoO", "tag:yaml.org,2002:bool",
+     r"^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$"),
+    ("~nN", "tag:yaml.org,2002:null", r"^(?:~|null|Null|NULL|)$"),
+    # strconv.ParseInt(s, 0, 64) after dropping every '_'
+    ("-+0123456789", "tag:yaml.org,2002:int",
+     r"^[-+]?_*(?:0[bB][01_]*[01][01_]*|0[oO][0-7_]*[0-7][0-7_]*|0[xX][0-9a-fA-F_]*[0-9a-fA-F][0-9a-fA-F_]*"
+     r"|0[0-7_]*|[1-9][0-9_]*)$"),
+    # go-yaml's yamlStyleFloat, and the special values
+    ("-+.0123456789", "tag:yaml.org,2002:float",
+     r"^(?:[-+]?(?:\.[0-9_]*[0-9][0-9_]*|[0-9_]*[0-9][0-9_]*(?:\.[0-9_]*)?)(?:[eE][-+]?[0-9_]*[0-9][0-9_]*)?"
+     r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"),
+    ("<", "tag:yaml.org,2002:merge", r"^<<$"),
+):
+    GoYamlResolver.add_implicit_resolver(_tag, re.compile(_pattern), list(_first))
+GoYamlResolver.add_implicit_resolver("tag:yaml.org,2002:null", re.compile(r"^$"), [""])
+
+
+class _Loader(_Parser, GoYamlResolver):  # composes only: nothing is ever constructed
+    def __init__(self, stream: str) -> None:
+        _Parser.__init__(self, stream)
+        GoYamlResolver.__init__(self)
+
 
 MAX_DEPTH = 256  # Kubernetes objects nest a few dozen levels; deeper input is hostile or broken.
 # Past this many nodes with aliases expanded, a document is an alias bomb to any walker (a schema
@@ -32,12 +78,8 @@ _FLOAT = "tag:yaml.org,2002:float"
 _BOOL = "tag:yaml.org,2002:bool"
 _NULL = "tag:yaml.org,2002:null"
 _MERGE = "tag:yaml.org,2002:merge"
-_CONSTRUCTOR = SafeConstructor()
-_SCALARS = {
-    _INT: _CONSTRUCTOR.construct_yaml_int,
-    _FLOAT: _CONSTRUCTOR.construct_yaml_float,
-    _BOOL: _CONSTRUCTOR.construct_yaml_bool,
-}
+_TRUE = frozenset({"y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON"})
+_OCTAL = re.compile(r"^[-+]?0[0-7]+$")
 _IN_PROGRESS = object()
 _RECURSIVE = object()  # what a recursive alias converts to, until its parent notes where it is
 
@@ -101,23 +143,42 @@ def compose_all(text: str, line_offset: int = 0) -> Iterator[Node]:
 
 
 def scalar_value(node: ScalarNode) -> Any:
-    """A scalar as Kubernetes reads it (YAML 1.1: `yes` is true, `0755` is octal)."""
+    """A scalar as Kubernetes reads it (go-yaml: `yes` and `y` are true, `0755` is octal, `1:30` is text)."""
     tag = node.tag
     if tag == _STR:
         return node.value
     if tag == _NULL:
         return None
-    construct = _SCALARS.get(tag)
-    if construct is None:  # timestamps, binary and unknown tags stay plain text
-        return node.value
+    if tag == _BOOL:
+        return node.value in _TRUE if node.value.lower() in _BOOL_WORDS else node.value
     try:
-        return construct(node)
-    except (ConstructorError, ValueError, TypeError, KeyError, IndexError):
-        return node.value
+        if tag == _INT:
+            digits = node.value.replace("_", "")
+            return int(digits, 8) if _OCTAL.match(digits) else int(digits, 0)
+        if tag == _FLOAT:
+            return _float(node.value)
+    except ValueError:
+        pass
+    return node.value  # timestamps, binary, unknown tags and values their tag does not fit stay text
 
 
-def to_data(root: Node, max_depth: int = MAX_DEPTH) -> Converted:
-    """Convert a node tree to dicts, lists and scalars without expanding shared nodes twice."""
+_BOOL_WORDS = frozenset({"y", "yes", "true", "on", "n", "no", "false", "off"})
+
+
+def _float(text: str) -> float:
+    lowered = text.lower()
+    if lowered.endswith(".inf"):
+        return float("-inf") if lowered.startswith("-") else float("inf")
+    if lowered == ".nan":
+        return float("nan")
+    return float(text.replace("_", ""))
+
+
+def to_data(root: Node, max_depth: int = MAX_DEPTH, line_offset: int = 0) -> Converted:
+    """Convert a node tree to dicts, lists and scalars without expanding shared nodes twice.
+
+    `line_offset` is where the document's text starts in its file, for lines quoted in messages.
+    """
     notes: list[Note] = []
     memo: dict[int, Any] = {}
 
@@ -126,9 +187,10 @@ def to_data(root: Node, max_depth: int = MAX_DEPTH) -> Converted:
     def note(code: str, message: str, node: Node) -> None:
         notes.append(Note(code, message, node.start_mark.line, node.start_mark.column))
 
-    def recursive(at: Node) -> None:
-        note("recursive-alias", "an alias here refers to a mapping or list that contains it; "
-             "Kubernetes cannot decode this", at)
+    def recursive(at: Node, in_list: bool = False) -> None:
+        where = "an item of this list is an alias" if in_list else "an alias here refers"
+        note("recursive-alias", f"{where} to a mapping or list that contains it; Kubernetes cannot "
+             f"decode this", at)
 
     def convert(node: Node, depth: int) -> Any:
         nonlocal aliased
@@ -149,7 +211,7 @@ def to_data(root: Node, max_depth: int = MAX_DEPTH) -> Converted:
         if isinstance(node, SequenceNode):
             value: Any = [convert(item, depth + 1) for item in node.value]
             if any(item is _RECURSIVE for item in value):
-                recursive(node)
+                recursive(node, in_list=True)
                 value = [None if item is _RECURSIVE else item for item in value]
         else:
             value = {}
@@ -164,8 +226,12 @@ def to_data(root: Node, max_depth: int = MAX_DEPTH) -> Converted:
                 name = _key_text(key_node)
                 if name in value:
                     first = next(k for k, _ in node.value if k.tag != _MERGE and _key_text(k) == name)
-                    note("duplicate-key", f"key '{name}' is also set on line {first.start_mark.line + 1} "
-                         f"of this mapping; Kubernetes keeps only the last value", key_node)
+                    written = key_node.value if isinstance(key_node, ScalarNode) else name
+                    earlier = first.value if isinstance(first, ScalarNode) else name
+                    same = "" if earlier == written else f" as '{earlier}', which Kubernetes reads as '{name}' too"
+                    note("duplicate-key", f"key '{written}' is also set on line "
+                         f"{first.start_mark.line + line_offset + 1} of this mapping{same}; Kubernetes keeps "
+                         f"only the last value", key_node)
                 item = convert(value_node, depth + 1)
                 if item is _RECURSIVE:
                     recursive(key_node)
@@ -180,51 +246,61 @@ def to_data(root: Node, max_depth: int = MAX_DEPTH) -> Converted:
     if data is _RECURSIVE:  # pragma: no cover - the root cannot be its own alias
         data = None
     if aliased:  # only documents with aliases pay for measuring what expanding them would cost
-        nodes, aliases = expansion(root, max_depth)
-        if nodes > MAX_EXPANDED_NODES or excessive_aliasing(nodes, aliases):
+        nodes, excessive = expansion(root, max_depth)
+        if excessive or nodes > MAX_EXPANDED_NODES:
             note("excessive-aliasing", f"aliases expand this document to {nodes:,} nodes "
                  "(an alias bomb); Kubernetes rejects it, and it is not checked", root)
             data = None
     return Converted(data, notes)
 
 
-def expansion(root: Node, max_depth: int = MAX_DEPTH) -> tuple[int, int]:
-    """(nodes, aliases) a decoder that expands every alias would visit, counted without expanding.
+def expansion(root: Node, max_depth: int = MAX_DEPTH) -> tuple[int, bool]:
+    """(nodes, excessive): how many nodes go-yaml decodes for this document, expanding every alias,
+    and whether its alias check stops it ("document contains excessive aliasing"). Counted without
+    expanding anything.
 
-    Each mapping or list is measured once and its totals reused wherever an alias repeats it, so a
-    billion-laughs document costs as much as its text.
+    go-yaml counts every node it decodes, and separately every node decoded inside an alias, and
+    checks their ratio as it goes. Inside one alias both counts grow together, so the ratio rises
+    while the allowed ratio falls: checking once after each alias is the same as checking at every
+    node. Each mapping or list is measured once (in document order, as go-yaml reads it) and its
+    size reused wherever an alias repeats it, so a billion-laughs document costs what its text costs.
     """
-    totals: dict[int, tuple[int, int]] = {}
+    sizes: dict[int, int] = {}  # node id -> nodes decoded for it, its own aliases expanded
     seen: set[int] = set()
+    decoded, inside_aliases = 0, 0
+    excessive = False
 
-    def walk(node: Node, depth: int) -> tuple[int, int]:
-        if isinstance(node, ScalarNode):
-            return 1, 0
-        node_id = id(node)
-        if node_id in totals:
-            return totals[node_id]
-        totals[node_id] = (1, 0)  # a recursive alias counts once
-        if depth > max_depth:
-            return 1, 0
-        nodes, aliases = 1, 0
+    def visit(node: Node, depth: int) -> int:
+        """Decode `node` where it is first written; returns its expanded size."""
+        nonlocal decoded, inside_aliases, excessive
+        seen.add(id(node))
+        decoded += 1
+        if isinstance(node, ScalarNode) or depth > max_depth:
+            sizes[id(node)] = 1
+            return 1
+        sizes[id(node)] = 1  # an alias to a node still being decoded (recursive) counts once
+        size = 1
         children = node.value if isinstance(node, SequenceNode) else [n for pair in node.value for n in pair]
         for child in children:
-            if not isinstance(child, ScalarNode):
-                if id(child) in seen:
-                    aliases += 1
-                seen.add(id(child))
-            child_nodes, child_aliases = walk(child, depth + 1)
-            nodes += child_nodes
-            aliases += child_aliases
-        totals[node_id] = (nodes, aliases)
-        return nodes, aliases
+            if id(child) in seen:  # an alias: the alias node, then its target's nodes again
+                target = sizes.get(id(child), 1)
+                decoded += 1 + target
+                inside_aliases += target
+                size += 1 + target
+                if not excessive and excessive_aliasing(decoded, inside_aliases):
+                    excessive = True
+            else:
+                size += visit(child, depth + 1)
+        sizes[id(node)] = size
+        return size
 
-    seen.add(id(root))
-    return walk(root, 0)
+    visit(root, 0)
+    return decoded, excessive or excessive_aliasing(decoded, inside_aliases)
 
 
 def excessive_aliasing(nodes: int, aliases: int) -> bool:
-    """go-yaml's rule, which Kubernetes' YAML decoder applies: too large a share of aliased nodes."""
+    """go-yaml's rule, which Kubernetes' YAML decoder applies: too large a share of the decoded nodes
+    (`nodes`) were decoded inside aliases (`aliases`)."""
     if aliases <= 100 or nodes <= 1000:
         return False
     if nodes <= 400_000:
@@ -237,9 +313,18 @@ def excessive_aliasing(nodes: int, aliases: int) -> bool:
 
 
 def _key_text(node: Node) -> str:
-    # JSON object keys are strings; Kubernetes' YAML decoder turns `80:` into "80".
+    """A key as it reaches the API server: sigs.k8s.io/yaml turns `80:` into "80" and `on:` into "true"."""
     if isinstance(node, ScalarNode):
-        return node.value
+        if node.tag == _STR:
+            return node.value
+        value = scalar_value(node)
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        if value is None:
+            return "null"
+        if isinstance(value, float):
+            return str(int(value)) if value.is_integer() and abs(value) < 1e6 else repr(value)
+        return str(value)
     return f"<{type(node).__name__}>"
 
 

@@ -37,7 +37,7 @@ def _service_ports(service: Manifest, index: ObjectIndex) -> Iterator[Problem]:
     for i, item in entries:
         here = f"/spec/ports/{i}"
         port, target, node_port = item.get("port"), item.get("targetPort"), item.get("nodePort")
-        name, protocol = item.get("name"), item.get("protocol", "TCP")
+        name, protocol = item.get("name"), item.get("protocol") or "TCP"  # "" defaults to TCP too
         label = f"port {port}" if is_int(port) else f"port #{i + 1}"
         if is_int(port) and port_number_problem(port):
             yield Problem(service, here + "/port", f"{what} {label}: {port_number_problem(port)}; the API "
@@ -101,7 +101,7 @@ def _protocol_message(what: str, protocol: str) -> str:
 
 
 def _container_ports(owner: Manifest, template: PodTemplate) -> Iterator[Problem]:
-    seen: dict[tuple[int, str], str] = {}  # (containerPort, protocol) -> container that declares it
+    seen: dict[tuple[int, str], Container] = {}  # (containerPort, protocol) -> the container declaring it
     for container in template.containers:
         raw = container.raw.get("ports")
         if not isinstance(raw, list):
@@ -113,7 +113,7 @@ def _container_ports(owner: Manifest, template: PodTemplate) -> Iterator[Problem
                 continue
             here = f"{container.pointer}/ports/{i}"
             number, host, name = item.get("containerPort"), item.get("hostPort"), item.get("name")
-            protocol = item.get("protocol", "TCP")
+            protocol = item.get("protocol") or "TCP"  # "" defaults to TCP too
             if is_int(number) and port_number_problem(number):
                 yield Problem(owner, here + "/containerPort", f"{what}: containerPort "
                               f"{port_number_problem(number)}; the API server rejects the pod.")
@@ -134,15 +134,16 @@ def _container_ports(owner: Manifest, template: PodTemplate) -> Iterator[Problem
                                   f"in this container; the API server rejects the pod.")
                 names.add(name)
             if container.serves and is_int(number) and isinstance(protocol, str):
+                # The same number twice in one container is two names for one listener (ingress-nginx
+                # names 80 both http and https behind a TLS-terminating load balancer): fine.
                 key = (number, protocol)
-                if key in seen:
-                    other = seen[key]
-                    where = "this container" if other == container.name else f"container '{other}'"
+                other = seen.get(key)
+                if other is not None and other is not container:
                     yield Problem(owner, here + "/containerPort", (
-                        f"{what} declares {number}/{protocol}, which {where} already declares; two "
-                        f"processes in one pod cannot both listen on it, so one of them never receives "
-                        f"traffic. Remove the duplicate or change the port."), severity="warning")
-                seen.setdefault(key, container.name)
+                        f"{what} declares {number}/{protocol}, which container '{other.name}' already "
+                        f"declares; two processes in one pod cannot both listen on it, so one of them never "
+                        f"receives traffic. Remove the duplicate or change the port."), severity="warning")
+                seen.setdefault(key, container)
 
 
 @check("probe-port-unresolved")

@@ -17,5 +17,5 @@ def schema_violation(manifest: Manifest, index: ObjectIndex) -> Iterator[Problem
         if manifest.selectors_completed and error.pointer == "/spec" and "'selector'" in error.message:
             continue  # kustomize's commonLabels writes the selector in
         yield Problem(manifest, error.pointer,
-                      f"{manifest.ref}: {error.message} (Kubernetes {version} schema); the API server "
-                      f"rejects the object, so nothing in it is deployed")
+                      f"{manifest.ref} breaks the Kubernetes {version} schema: {error.message}; "
+                      f"{error.consequence}")

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import difflib
+import os
 from typing import Iterator
 
+from ..discovery import STDIN
 from ..index import ObjectIndex
 from ..model import Manifest, PodTemplate, Problem
 from ..semantics.ports import (SERVED, UNDECLARED, UNRESOLVED, PortMatch, ServicePort, describe_ports, service_ports,
@@ -111,8 +113,11 @@ def target_port_unresolved(service: Manifest, index: ObjectIndex) -> Iterator[Pr
             continue
         # Resolves in some selected workloads only: the others get no traffic on this port.
         sp = port_route.service_port
-        serving = _owners([m.template for m in port_route.matches if m.status != UNRESOLVED])
-        left_out = list({id(m.template.owner): m.template for m in missing}.values())
+        resolving = [m for m in port_route.matches if m.status != UNRESOLVED]
+        left_out = _other_objects([m for m in missing if _side_by_side(service, m.template)], resolving)
+        if not left_out:
+            continue
+        serving = _joined(list(dict.fromkeys(m.template.ref for m in resolving)))
         yield Problem(service, sp.target_pointer, (
             f"Service {service.namespace}/{service.name} {sp.label()} forwards to targetPort '{target}', "
             f"which {serving} names, but the pods of {_listing(left_out)} have no port '{target}' "
@@ -151,8 +156,10 @@ def target_port_undeclared(service: Manifest, index: ObjectIndex) -> Iterator[Pr
         target = sp.effective_target
         if isinstance(target, str) or target is None:
             continue
-        undeclared = port_route.with_status(UNDECLARED)
         served = port_route.with_status(SERVED)
+        candidates = [m for m in port_route.with_status(UNDECLARED) if _side_by_side(service, m.template)]
+        others = _other_objects(candidates, served)
+        undeclared = [m for m in candidates if m.template in others]
         if served and undeclared:
             yield Problem(service, sp.target_pointer, _partly_undeclared(service, sp, served, undeclared),
                           severity="warning")
@@ -178,18 +185,55 @@ def target_port_undeclared(service: Manifest, index: ObjectIndex) -> Iterator[Pr
 def _partly_undeclared(service: Manifest, sp: ServicePort, served: list[PortMatch],
                        undeclared: list[PortMatch]) -> str:
     target = sp.effective_target
+    serving = list(dict.fromkeys(m.template.ref for m in served))
     return (f"Service {service.namespace}/{service.name} {sp.label()} forwards to {target}/{sp.protocol}, "
-            f"which {_owners([m.template for m in served])} declares, but it also selects the pods of "
-            f"{_owners([m.template for m in undeclared])}, which "
-            f"{'declare' if len(undeclared) > 1 else 'declares'} only "
-            f"{describe_ports([p for m in undeclared for p in m.template.serving_ports()])}. kube-proxy "
+            f"which {_joined(serving)} {'declare' if len(serving) > 1 else 'declares'}, but it also selects "
+            f"the pods of {_listing(list({id(m.template): m.template for m in undeclared}.values()))}, "
+            f"which {'do' if len(undeclared) > 1 else 'does'} not declare it. kube-proxy "
             f"spreads connections over all of them, so those that land there likely fail. Declare "
             f"{target} there too, or make the selector more specific.")
 
 
+def _side_by_side(service: Manifest, template: PodTemplate) -> bool:
+    """Whether the workload is kept with the Service: in its folder, above it or below it.
+
+    A partial route is judged only against workloads deployed with the Service. Sibling folders of
+    a repository of examples (or of several apps sharing a namespace) are usually alternatives, not
+    pods that run side by side: `tgi/` and `vllm/` both defining app: llm-server.
+    """
+    here = os.path.dirname(os.path.abspath(service.source.origin or service.source.path))
+    there = os.path.dirname(os.path.abspath(template.owner.source.origin or template.owner.source.path))
+    if service.source.origin == STDIN or here == there:
+        return True
+    return there.startswith(here + os.sep) or here.startswith(there + os.sep)
+
+
+def _other_objects(matches: list[PortMatch], than: list[PortMatch]) -> list[PodTemplate]:
+    """The templates of `matches` that belong to other objects than those of `than`, once each.
+
+    Two files that define the same kind, namespace and name (overlays, variants of one app) are
+    versions of one object, not two sets of pods running side by side.
+    """
+    taken = {_identity(m.template) for m in than}
+    found: dict[tuple[str, str, str], PodTemplate] = {}
+    for match in matches:
+        key = _identity(match.template)
+        if key not in taken:
+            found.setdefault(key, match.template)
+    return list(found.values())
+
+
+def _identity(template: PodTemplate) -> tuple[str, str, str]:
+    owner = template.owner
+    return owner.kind, owner.namespace, owner.name
+
+
 def _listing(templates: list[PodTemplate]) -> str:
     """'Deployment shop/v2 (declaring 9090 (web)) and Job shop/migrate (declaring no ports)'."""
-    parts = [f"{t.ref} (declaring {describe_ports(t.serving_ports()) or 'no ports'})" for t in templates]
+    return _joined([f"{t.ref} (declaring {describe_ports(t.serving_ports()) or 'no ports'})" for t in templates])
+
+
+def _joined(parts: list[str]) -> str:
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 

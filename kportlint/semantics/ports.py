@@ -65,6 +65,7 @@ def service_ports(service: Manifest) -> list[ServicePort]:
             continue  # 1.5, true or a list: wrong types are the schema's to report
         name = item.get("name") if isinstance(item.get("name"), str) else None
         protocol = item.get("protocol") if isinstance(item.get("protocol"), str) else DEFAULT_PROTOCOL
+        protocol = protocol or DEFAULT_PROTOCOL  # the API server defaults "" as it does a missing value
         ports.append(ServicePort(i, f"/spec/ports/{i}", name, port, target, protocol))
     return ports
 

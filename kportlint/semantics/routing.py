@@ -82,7 +82,8 @@ def endpoint_ports(owner: Manifest) -> list[EndpointPort]:
                 continue
             name = item.get("name") if isinstance(item.get("name"), str) else ""
             port = item.get("port") if isinstance(item.get("port"), int) else None
-            protocol = item.get("protocol") if isinstance(item.get("protocol"), str) else DEFAULT_PROTOCOL
+            protocol = item.get("protocol") if isinstance(item.get("protocol"), str) else ""
+            protocol = protocol or DEFAULT_PROTOCOL
             found.append(EndpointPort(owner, name, port, protocol))
     return found
 

@@ -7,6 +7,7 @@ version's definitions are read once and each (kind, apiVersion) validator is bui
 
 from __future__ import annotations
 
+import difflib
 import json
 import re
 from dataclasses import dataclass
@@ -26,7 +27,29 @@ except (ImportError, ModuleNotFoundError):  # pragma: no cover - a broken instal
     _SCHEMAS = None
 
 _VERSION_DIR = re.compile(r"^v(\d+)\.(\d+)\.(\d+)-local$")
+_STRICT = "-strict"  # unknown fields are errors, as kubectl apply's default (--validate=strict) makes them
 _GROUP = re.compile(r"^([^./]*)(?:\.[^/]*)?/")
+# Values the API server accepts that the bundled OpenAPI (v2) schemas do not list as enums.
+_ENUMS = {
+    "io.k8s.api.core.v1.ServiceSpec": {
+        "type": ["ClusterIP", "NodePort", "LoadBalancer", "ExternalName"],
+        "sessionAffinity": ["ClientIP", "None"],
+        "externalTrafficPolicy": ["Cluster", "Local"],
+        "internalTrafficPolicy": ["Cluster", "Local"],
+        "ipFamilyPolicy": ["SingleStack", "PreferDualStack", "RequireDualStack"],
+    },
+    "io.k8s.api.core.v1.ServicePort": {"protocol": ["TCP", "UDP", "SCTP"]},
+    "io.k8s.api.core.v1.ContainerPort": {"protocol": ["TCP", "UDP", "SCTP"]},
+    "io.k8s.api.core.v1.EndpointPort": {"protocol": ["TCP", "UDP", "SCTP"]},
+    "io.k8s.api.discovery.v1.EndpointPort": {"protocol": ["TCP", "UDP", "SCTP"]},
+    "io.k8s.api.core.v1.Container": {"imagePullPolicy": ["Always", "Never", "IfNotPresent"]},
+    "io.k8s.api.core.v1.PodSpec": {"restartPolicy": ["Always", "OnFailure", "Never"],
+                                   "dnsPolicy": ["ClusterFirst", "ClusterFirstWithHostNet", "Default", "None"]},
+    "io.k8s.api.apps.v1.DeploymentStrategy": {"type": ["Recreate", "RollingUpdate"]},
+    "io.k8s.api.networking.v1.HTTPIngressPath": {"pathType": ["Exact", "Prefix", "ImplementationSpecific"]},
+}
+# Built-in API groups without a dot; every other built-in group ends in .k8s.io.
+_PLAIN_GROUPS = frozenset({"apps", "batch", "autoscaling", "policy", "extensions"})
 _SCHEMA_STEM = re.compile(r"^[a-z0-9]{1,80}(?:-[a-z0-9]{1,80}){1,2}$")
 
 
@@ -37,7 +60,8 @@ class VersionError(ValueError):
 @dataclass(frozen=True)
 class SchemaError:
     pointer: str  # JSON pointer of the offending value
-    message: str
+    message: str  # what is wrong, as a clause
+    consequence: str = "the API server rejects the object, so nothing in it is deployed"
 
 
 def available_versions() -> list[tuple[int, int]]:
@@ -79,8 +103,16 @@ def resolve_version(requested: Optional[str]) -> str:
 
 @lru_cache(maxsize=None)
 def _definitions(version: str) -> Registry:
-    folder = _SCHEMAS.joinpath(f"v{version}.0-local")  # type: ignore[union-attr]
+    folder = _SCHEMAS.joinpath(f"v{version}.0-local{_STRICT}")  # type: ignore[union-attr]
     contents = json.loads(folder.joinpath("_definitions.json").read_text(encoding="utf-8"))
+    definitions = contents.get("$defs") or contents.get("definitions") or {}
+    for name, fields in _ENUMS.items():
+        properties = definitions.get(name, {}).get("properties", {})
+        for field_name, values in fields.items():
+            if field_name in properties:
+                # null is "not set"; "" is defaulted like a missing value, except where it is required
+                unset = [None] if field_name == "pathType" else [None, ""]
+                properties[field_name]["enum"] = [*values, *unset]
     return Resource.from_contents(contents) @ Registry()
 
 
@@ -89,12 +121,17 @@ def validator(version: str, kind: str, api_version: str) -> Optional[jsonschema.
     """The validator for this kind, or None when Kubernetes has no schema for it (custom resources)."""
     if _SCHEMAS is None:
         return None
+    group, _, version_name = api_version.rpartition("/")
+    if group and "." not in group and group not in _PLAIN_GROUPS:
+        return None
+    if "." in group and not group.endswith(".k8s.io"):
+        return None  # a custom resource, whatever its kind is called (apps.example.com Deployment)
     group_version = _GROUP.sub(r"\1-", api_version)  # rbac.authorization.k8s.io/v1 -> rbac-v1
     stem = f"{kind.lower()}-{group_version}"
     if not _SCHEMA_STEM.match(stem):
         return None  # not a name kubernetes-validate could have a file for
     try:
-        text = _SCHEMAS.joinpath(f"v{version}.0-local").joinpath(stem + ".json").read_text(encoding="utf-8")
+        text = _SCHEMAS.joinpath(f"v{version}.0-local{_STRICT}").joinpath(stem + ".json").read_text(encoding="utf-8")
     except OSError:
         return None
     schema = json.loads(text)
@@ -115,10 +152,28 @@ def errors(version: str, obj: dict[str, Any], limit: int = 20) -> Iterator[Schem
         error = best_match([error])
         if _tolerated(error):
             continue
-        yield SchemaError(_pointer(error.absolute_path), describe(error))
-        found += 1
-        if found >= limit:
-            return
+        for found_error in _unknown_fields(error) if error.validator == "additionalProperties" else [
+                SchemaError(_pointer(error.absolute_path), describe(error))]:
+            yield found_error
+            found += 1
+            if found >= limit:
+                return
+
+
+def _unknown_fields(error: jsonschema.ValidationError) -> list[SchemaError]:
+    """One error per unknown field, at the field, with the nearest known name."""
+    known = list((error.schema.get("properties") or {}) if isinstance(error.schema, dict) else {})
+    where = ".".join(str(p) for p in error.absolute_path) or "the object"
+    found = []
+    for key in error.instance if isinstance(error.instance, dict) else {}:
+        if key in known:
+            continue
+        close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+        hint = f" Did you mean '{close[0]}'?" if close else ""
+        found.append(SchemaError(_pointer([*error.absolute_path, key]), f"{where} has no field '{key}'",
+                                 "kubectl apply rejects unknown fields (a typo, or a field at the wrong "
+                                 f"level), so nothing in the object is deployed.{hint}"))
+    return found
 
 
 def _tolerated(error: jsonschema.ValidationError) -> bool:
@@ -140,7 +195,10 @@ def describe(error: jsonschema.ValidationError) -> str:
     if error.validator == "type":
         wanted = error.validator_value
         types = [t for t in (wanted if isinstance(wanted, list) else [wanted]) if t != "null"]
-        return f"{where} is {value}, but must be {' or '.join(_a(t) for t in types)}"
+        text = f"{where} is {value}, but must be {' or '.join(_a(t) for t in types)}"
+        if types == ["string"] and isinstance(error.instance, (bool, int, float)):
+            text += ": put the value in quotes (YAML reads yes, on, 1.10 and 0755 as booleans and numbers)"
+        return text
     if error.validator == "required":
         missing = re.match(r"'([^']+)'", error.message)
         field = missing.group(1) if missing else "a field"
@@ -149,6 +207,11 @@ def describe(error: jsonschema.ValidationError) -> str:
         allowed = ", ".join(repr(v) for v in error.validator_value if v is not None)
         return f"{where} is {value}, but must be one of {allowed}"
     if error.validator == "oneOf":
+        branches = error.validator_value if isinstance(error.validator_value, list) else []
+        types = [t for b in branches if isinstance(b, dict)
+                 for t in (b.get("type") if isinstance(b.get("type"), list) else [b.get("type")]) if t and t != "null"]
+        if types and len(types) == len(branches):
+            return f"{where} is {value}, but must be {' or '.join(_a(t) for t in types)}"
         return f"{where} is {value}, which matches none of the allowed shapes"
     message = error.message if len(error.message) <= 160 else error.message[:157] + "..."
     return f"{where}: {message}"
@@ -171,4 +234,6 @@ def _short(value: Any) -> str:
     if isinstance(value, str):
         text = value if len(value) <= 40 else value[:37] + "..."
         return f"the string {text!r}"
+    if isinstance(value, float) and value.is_integer():
+        return f"the number {value:g}"
     return f"the number {value}"

@@ -210,6 +210,6 @@ def _ports(value: Any, pointer: str) -> list[ContainerPort]:
         number = item.get("containerPort")
         number = number if isinstance(number, int) and not isinstance(number, bool) else None
         name = item.get("name") if isinstance(item.get("name"), str) else None
-        protocol = item.get("protocol") if isinstance(item.get("protocol"), str) else "TCP"
+        protocol = item.get("protocol") if isinstance(item.get("protocol"), str) and item.get("protocol") else "TCP"
         ports.append(ContainerPort(number, name, protocol, f"{pointer}/ports/{i}"))
     return ports
