@@ -76,6 +76,9 @@ class _Parsed:
     docs: list[tuple[int, Any]]  # (document index, data)
     chunks: list[_Chunk]
     doc_chunks: list[tuple[int, int]]  # document index -> (chunk, index within chunk)
+    # document index -> (start, end, first line) of its text within the chunk, so that a position is
+    # found by composing that document alone rather than the whole file
+    doc_spans: dict[int, tuple[int, int, int]] = field(default_factory=dict)
     real: str = ""  # resolved path
     kustomization: bool = False
     errors: list[Diagnostic] = field(default_factory=list)  # yaml-syntax findings
@@ -262,6 +265,7 @@ def _parse(source: SourceFile) -> _Parsed:
         parsed.chunks.append(_Chunk(text, 0))
         for i, node in enumerate(nodes):
             parsed.doc_chunks.append((0, i))
+            parsed.doc_spans[i] = _span(text, node)
             parsed.docs.append((i, _convert(node, parsed, 0)))
     except YAMLSyntaxError:
         # libyaml stops at the first error; re-read document by document so the others survive.
@@ -282,6 +286,12 @@ def _parse(source: SourceFile) -> _Parsed:
     source.locate = _Locator(parsed)
     parsed.kustomization = bool(parsed.docs) and kustomize.is_kustomization(source.origin, parsed.docs[0][1])
     return parsed
+
+
+def _span(text: str, node: Any) -> tuple[int, int, int]:
+    """From the start of the line where the document's root node starts to where the node ends."""
+    start = text.rfind("\n", 0, node.start_mark.index) + 1
+    return start, node.end_mark.index, node.start_mark.line
 
 
 def _convert(node: Any, parsed: _Parsed, line_offset: int) -> Any:
@@ -311,12 +321,27 @@ class _Locator:
     def __init__(self, parsed: _Parsed) -> None:
         self._chunks = parsed.chunks
         self._doc_chunks = parsed.doc_chunks
+        self._spans = parsed.doc_spans
+        self._documents: dict[int, Any] = {}  # document index -> its node tree, composed alone
 
     def __call__(self, doc_index: int, pointer: str) -> Optional[Position]:
         if not 0 <= doc_index < len(self._doc_chunks):
             return None
         chunk_no, index = self._doc_chunks[doc_index]
         chunk = self._chunks[chunk_no]
+        span = self._spans.get(doc_index)
+        if span is not None:
+            start, end, line = span
+            if doc_index not in self._documents:
+                try:
+                    self._documents[doc_index] = next(compose_all(chunk.text[start:end]), None)
+                except YAMLSyntaxError:
+                    self._documents[doc_index] = None
+            root = self._documents[doc_index]
+            if root is not None:
+                found = locate(root, split_pointer(pointer))
+                if found is not None:
+                    return Position(found[0] + line + chunk.line_offset + 1, found[1] + 1)
         if chunk.nodes is None:
             chunk.nodes = []
             try:

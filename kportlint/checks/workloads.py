@@ -74,6 +74,13 @@ def statefulset_service_missing(statefulset: Manifest, index: ObjectIndex) -> It
     services = index.named("Service", ns, name)
     if not services:
         in_namespace = [s for s in index.of_kind("Service") if s.namespace == ns]
+        elsewhere = sorted({s.namespace for s in index.of_kind("Service") if s.name == name})
+        if elsewhere:
+            yield Problem(statefulset, "/spec/serviceName", (
+                f"{what} names the governing Service '{name}', but that Service is in namespace "
+                f"{', '.join(elsewhere)}, not {ns}: a StatefulSet's governing Service must be in its own "
+                f"namespace, so its pods get no stable DNS names. Move one of them."))
+            return
         if not in_namespace:
             yield Problem(statefulset, "/spec/serviceName", (
                 f"{what} names the governing Service '{name}', but the linted files define no Service in "
@@ -89,6 +96,16 @@ def statefulset_service_missing(statefulset: Manifest, index: ObjectIndex) -> It
             f"named '{name}'.{hint}"))
         return
     service = services[0]
+    template = index.template_of(statefulset)
+    selector = from_map(service.spec.get("selector"))
+    if (template is not None and not selector.empty and not any(has_placeholder(v) for _, v in selector.match_labels)
+            and not selector.matches(template.labels, template.extra_labels)):
+        yield Problem(statefulset, "/spec/serviceName", (
+            f"{what} names Service {ns}/{name} as its governing Service, but that Service selects "
+            f"{selector.describe()}, which its pods do not carry: the per-pod DNS names "
+            f"({statefulset.name}-0.{name}.{ns}.svc) come from the Service's endpoints, so they do not "
+            f"exist. Make the Service select the StatefulSet's pod labels."))
+        return
     if service.spec.get("clusterIP") != "None":
         yield Problem(statefulset, "/spec/serviceName", (
             f"{what} names Service {ns}/{name} as its governing Service, but that Service is not headless "

@@ -114,20 +114,33 @@ def pods_made_elsewhere(service: Manifest, selector: Selector, index: ObjectInde
     ns, name = service.namespace, service.name
     # A dump that holds the namespace's Pods beside its Endpoints shows what exists: judge the Pods.
     dumped = {pod.source.path for pod in index.of_kind("Pod") if pod.namespace == ns}
+    # For a Service with a selector the control plane writes the endpoints from the pods it selects,
+    # with a targetRef to each Pod; only such addresses show that pods exist. Hand-written ones
+    # (no targetRef) are overwritten and route nothing.
     for endpoints in index.named("Endpoints", ns, name):
         subsets = endpoints.data.get("subsets")
-        if (endpoints.source.path not in dumped and isinstance(subsets, list)
-                and any(isinstance(s, dict) and s.get("addresses") for s in subsets)):
-            return f"Endpoints {ns}/{name} lists its addresses"
+        addresses = [a for s in subsets if isinstance(s, dict) for a in _list(s.get("addresses"))] \
+            if isinstance(subsets, list) else []
+        if endpoints.source.path not in dumped and any(_points_at_pod(a) for a in addresses):
+            return f"Endpoints {ns}/{name} lists its pods"
     for endpoint_slice in index.of_kind("EndpointSlice"):
         labels = string_map(endpoint_slice.metadata.get("labels"))
-        endpoints = endpoint_slice.data.get("endpoints")
         if (endpoint_slice.namespace == ns and labels.get("kubernetes.io/service-name") == name
-                and endpoint_slice.source.path not in dumped and isinstance(endpoints, list) and endpoints):
-            return f"EndpointSlice {ns}/{endpoint_slice.name} lists its endpoints"
+                and endpoint_slice.source.path not in dumped
+                and any(_points_at_pod(e) for e in _list(endpoint_slice.data.get("endpoints")))):
+            return f"EndpointSlice {ns}/{endpoint_slice.name} lists its pods"
     for _, value in selector.match_labels:
         for resource in index.custom_resources_named(ns, value):
             return f"{resource.kind} {ns}/{value} may create its pods"
     return None
 
 
+
+
+def _list(value: object) -> list:
+    return value if isinstance(value, list) else []
+
+
+def _points_at_pod(address: object) -> bool:
+    target = address.get("targetRef") if isinstance(address, dict) else None
+    return isinstance(target, dict) and target.get("kind") == "Pod"
