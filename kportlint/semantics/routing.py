@@ -114,9 +114,11 @@ def pods_made_elsewhere(service: Manifest, selector: Selector, index: ObjectInde
     ns, name = service.namespace, service.name
     # A dump that holds the namespace's Pods beside its Endpoints shows what exists: judge the Pods.
     dumped = {pod.source.path for pod in index.of_kind("Pod") if pod.namespace == ns}
-    # For a Service with a selector the control plane writes the endpoints from the pods it selects,
-    # with a targetRef to each Pod; only such addresses show that pods exist. Hand-written ones
-    # (no targetRef) are overwritten and route nothing.
+    # For a Service with a selector the control plane owns the Endpoints of that name and fills it
+    # from the pods it selects, with a targetRef to each Pod: only such addresses show that pods
+    # exist; hand-written ones are overwritten. EndpointSlices are different: the controller manages
+    # only its own (endpointslice.kubernetes.io/managed-by), and kube-proxy routes to every slice
+    # labelled for the Service, so any endpoint in one routes.
     for endpoints in index.named("Endpoints", ns, name):
         subsets = endpoints.data.get("subsets")
         addresses = [a for s in subsets if isinstance(s, dict) for a in _list(s.get("addresses"))] \
@@ -127,8 +129,8 @@ def pods_made_elsewhere(service: Manifest, selector: Selector, index: ObjectInde
         labels = string_map(endpoint_slice.metadata.get("labels"))
         if (endpoint_slice.namespace == ns and labels.get("kubernetes.io/service-name") == name
                 and endpoint_slice.source.path not in dumped
-                and any(_points_at_pod(e) for e in _list(endpoint_slice.data.get("endpoints")))):
-            return f"EndpointSlice {ns}/{endpoint_slice.name} lists its pods"
+                and _list(endpoint_slice.data.get("endpoints"))):
+            return f"EndpointSlice {ns}/{endpoint_slice.name} lists its endpoints"
     for _, value in selector.match_labels:
         for resource in index.custom_resources_named(ns, value):
             return f"{resource.kind} {ns}/{value} may create its pods"
