@@ -114,6 +114,20 @@ def lint(paths: tuple[str, ...], output_format: str, select: tuple[str, ...], ig
 
 
 @main.command()
+@click.argument("paths", nargs=-1, type=str)
+@click.option("--service", "only", metavar="[NAMESPACE/]NAME", help="Show only this Service.")
+@click.option("--namespace", default="default", show_default=True,
+              help="Namespace of objects that do not set metadata.namespace.")
+@_guarded
+def routes(paths: tuple[str, ...], only: Optional[str], namespace: str) -> None:
+    """Show the route a request to each Service takes: selector, workloads, and per port the
+    container port that serves it."""
+    from .routes import describe_routes
+
+    click.echo(describe_routes(list(paths) or ["."], namespace, only), nl=False)
+
+
+@main.command()
 @click.argument("rule_id", required=False)
 @_guarded
 def rules(rule_id: Optional[str]) -> None:

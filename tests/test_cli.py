@@ -451,3 +451,28 @@ def test_readme_json_example_has_the_real_shape():
     real = json.loads(kportlint_cli("lint", "--format", "json", "examples/").stdout)
     assert documented == real, "README.md's JSON example is stale; paste the output of " \
                                "`kportlint lint --format json examples/`"
+
+
+# --- routes -------------------------------------------------------------------------------------
+
+def test_routes_show_what_the_rules_judge():
+    done = kportlint_cli("routes", "examples/")
+    assert done.returncode == 0, done.stderr
+    blocks = done.stdout.split("\n\n")
+    whoami = next(b for b in blocks if b.startswith("Service homelab/whoami "))
+    assert "  selector app=whoami -> Deployment homelab/whoami\n" in whoami
+    assert "  port 80 (http)/TCP -> targetPort 'http'\n" in whoami
+    # the same verdict as target-port-unresolved on this Service
+    assert "    Deployment homelab/whoami: NO TRAFFIC: name not declared [80 (web)]" in whoami
+    proxy = next(b for b in blocks if b.startswith("Service homelab/reverse-proxy "))
+    assert "Deployment homelab/traefik: ok [8000 (web)]" in proxy
+
+
+def test_routes_of_one_service(tmp_path: Path):
+    (tmp_path / "app.yaml").write_text(DEPLOYMENT.format(namespace="shop") + "---\n"
+                                       + SERVICE.format(selector="api", target="http"))
+    done = kportlint_cli("routes", "--service", "default/api", "--namespace", "default", str(tmp_path))
+    assert done.returncode == 0 and done.stdout.startswith("Service default/api  (")
+    # the Deployment is in namespace shop, so the Service selects nothing
+    assert "  selector app=api -> NO POD TEMPLATE in this namespace\n" in done.stdout
+    assert kportlint_cli("routes", "--service", "nope", str(tmp_path)).stdout == "No Service 'nope' found.\n"

@@ -1,0 +1,68 @@
+"""`kportlint routes`: the route a request to each Service takes, as the rules see it.
+
+It reads the same semantics module as the rules (routing.route_service), so the picture and the
+findings cannot disagree.
+"""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from .index import ObjectIndex
+from .loader import load
+from .model import Manifest
+from .semantics.ports import SERVED, UNDECLARED, UNKNOWN, UNRESOLVED, describe_ports, service_ports
+from .semantics.routing import endpoint_objects, endpoint_ports, is_selectorless, route_service
+
+_MARKS = {SERVED: "ok", UNRESOLVED: "NO TRAFFIC: name not declared", UNDECLARED: "not declared",
+          UNKNOWN: "no ports declared"}
+
+
+def describe_routes(paths: list[str], namespace: str = "default", only: Optional[str] = None) -> str:
+    """One block per Service: selector -> workloads -> per port, how each workload serves it."""
+    loaded = load(paths, namespace)
+    index = ObjectIndex(loaded.manifests)
+    blocks = []
+    for service in sorted(index.of_kind("Service"), key=lambda s: (s.namespace, s.name, s.source.path)):
+        if only and only not in (service.name, f"{service.namespace}/{service.name}"):
+            continue
+        blocks.append(_service_block(service, index))
+    if not blocks:
+        return "No Service found.\n" if not only else f"No Service '{only}' found.\n"
+    return "\n".join(blocks)
+
+
+def _service_block(service: Manifest, index: ObjectIndex) -> str:
+    where = service.position("")
+    lines = [f"Service {service.namespace}/{service.name}  ({service.source.path}:{where.line})"]
+    if service.spec.get("type") == "ExternalName":
+        lines.append(f"  ExternalName: DNS alias of {service.spec.get('externalName')!s}; no pods")
+        return "\n".join(lines) + "\n"
+    if is_selectorless(service):
+        owners = endpoint_objects(service, index)
+        if not owners:
+            lines.append("  no selector, and no Endpoints or EndpointSlices for it in these files")
+        for owner in owners:
+            ports = ", ".join(f"'{p.name}' {p.port}/{p.protocol}" for p in endpoint_ports(owner)) or "no ports"
+            lines.append(f"  no selector: endpoints from {owner.ref} ({ports})")
+        return "\n".join(lines) + "\n"
+    route = route_service(service, index)
+    if route is None:
+        return "\n".join(lines) + "\n"
+    workloads = list(dict.fromkeys(t.ref for t in route.templates))
+    lines.append(f"  selector {route.selector.describe()} -> "
+                 + (", ".join(workloads) if workloads else "NO POD TEMPLATE in this namespace"))
+    for port_route in route.ports:
+        sp = port_route.service_port
+        target = sp.effective_target
+        shown = f"targetPort {target!r}" if isinstance(target, str) else f"targetPort {target}"
+        if sp.target is None:
+            shown += " (defaults to port)"
+        lines.append(f"  {sp.label()}/{sp.protocol} -> {shown}")
+        for match in port_route.matches:
+            ports = describe_ports(list(match.ports)) or describe_ports(match.template.serving_ports()) or "-"
+            lines.append(f"    {match.template.ref}: {_MARKS[match.status]} [{ports}]")
+    skipped = len(service_ports(service)) - len(route.ports)
+    if skipped:
+        lines.append(f"  ({skipped} port entries without a usable port number are not shown)")
+    return "\n".join(lines) + "\n"
