@@ -179,7 +179,7 @@ def _read_and_parse(item: InputFile, stdin: Optional[BinaryIO], result: LoadResu
     # Outside a chart, Helm's objects (.Values, include, toYaml) or template actions that break the
     # YAML or turn into mapping keys mark a template. Go templates inside strings (alert texts) don't.
     templated = chart is None and "{{" in text
-    parsed = None if templated and _HELM_MARKERS.search(text) else _parse(source)
+    parsed = None if templated and _helm_marked(text) else _parse(source)
     if parsed is None or (templated and (parsed.errors or parsed.template_like)):
         result.diagnostics.append(Diagnostic(
             HELM_TEMPLATE, item.display, 1, 1,
@@ -193,6 +193,15 @@ def _read_and_parse(item: InputFile, stdin: Optional[BinaryIO], result: LoadResu
         result.diagnostics.extend(d for d in parsed.notes if d.rule == DUPLICATE_KEY)
     parsed.real = item.real
     return parsed
+
+
+def _helm_marked(text: str) -> bool:
+    """Whether Helm's objects or functions appear outside YAML comments."""
+    for match in _HELM_MARKERS.finditer(text):
+        line_start = text.rfind("\n", 0, match.start()) + 1
+        if "#" not in text[line_start:match.start()]:
+            return True
+    return False
 
 
 class _Charts:

@@ -56,7 +56,7 @@ def _service_block(service: Manifest, index: ObjectIndex) -> str:
         sp = port_route.service_port
         target = sp.effective_target
         shown = f"targetPort {target!r}" if isinstance(target, str) else f"targetPort {target}"
-        if sp.target is None:
+        if sp.target in (None, 0, ""):
             shown += " (defaults to port)"
         lines.append(f"  {sp.label()}/{sp.protocol} -> {shown}")
         for match in port_route.matches:

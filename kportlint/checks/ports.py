@@ -42,7 +42,7 @@ def _service_ports(service: Manifest, index: ObjectIndex) -> Iterator[Problem]:
         if is_int(port) and port_number_problem(port):
             yield Problem(service, here + "/port", f"{what} {label}: {port_number_problem(port)}; the API "
                           f"server rejects the Service.")
-        if is_int(target) and port_number_problem(target):
+        if is_int(target) and target != 0 and port_number_problem(target):  # 0 defaults to port
             yield Problem(service, here + "/targetPort", f"{what} {label}: targetPort "
                           f"{port_number_problem(target)}; the API server rejects the Service.")
         elif isinstance(target, str) and target and not has_placeholder(target):

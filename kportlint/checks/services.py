@@ -169,7 +169,7 @@ def target_port_undeclared(service: Manifest, index: ObjectIndex) -> Iterator[Pr
             continue
         templates = [m.template for m in port_route.matches]
         declared = [p for t in templates for p in t.serving_ports()]
-        if sp.target is None:
+        if sp.target in (None, 0, ""):
             lead = f"targetPort is not set, so it defaults to port {sp.port}"
         else:
             lead = f"targetPort {target}"

@@ -9,6 +9,7 @@ from ..index import ObjectIndex
 from ..model import Manifest, Problem, join_pointer
 from ..semantics.selectors import from_label_selector, from_map
 from ..semantics.workloads import MAP_SELECTOR, dig
+from ..semantics.names import dns_label_problem
 from ..semantics.templating import has_placeholder
 from .registry import check
 
@@ -68,7 +69,13 @@ def _labels(labels: dict[str, str]) -> str:
 def statefulset_service_missing(statefulset: Manifest, index: ObjectIndex) -> Iterator[Problem]:
     name = statefulset.spec.get("serviceName")
     if not isinstance(name, str) or not name or has_placeholder(name):
-        return  # optional since Kubernetes 1.30s; the pods then get no stable DNS names
+        return  # optional since Kubernetes 1.33; the pods then get no stable DNS names
+    if dns_label_problem(name):
+        yield Problem(statefulset, "/spec/serviceName", (
+            f"StatefulSet {statefulset.namespace}/{statefulset.name}: serviceName {dns_label_problem(name)}; it "
+            f"must be the name of a Service in the namespace (such as '{name.split('.')[0].lower()}'), not a "
+            f"DNS name or a display name, so the pods get no stable DNS names."))
+        return
     ns = statefulset.namespace
     what = f"StatefulSet {ns}/{statefulset.name}"
     services = index.named("Service", ns, name)
@@ -105,6 +112,12 @@ def statefulset_service_missing(statefulset: Manifest, index: ObjectIndex) -> It
             f"{selector.describe()}, which its pods do not carry: the per-pod DNS names "
             f"({statefulset.name}-0.{name}.{ns}.svc) come from the Service's endpoints, so they do not "
             f"exist. Make the Service select the StatefulSet's pod labels."))
+        return
+    if service.spec.get("type") == "ExternalName":
+        yield Problem(statefulset, "/spec/serviceName", (
+            f"{what} names Service {ns}/{name} as its governing Service, but that Service is of type "
+            f"ExternalName, a DNS alias with no endpoints, so its pods get no per-pod DNS names. Point "
+            f"serviceName at a headless Service (clusterIP: None) that selects the pods."), severity="warning")
         return
     if service.spec.get("clusterIP") != "None":
         yield Problem(statefulset, "/spec/serviceName", (

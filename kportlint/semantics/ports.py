@@ -38,11 +38,12 @@ class ServicePort:
 
     @property
     def effective_target(self) -> Union[int, str, None]:
-        return self.port if self.target is None else self.target
+        # The API server defaults a missing, 0 or "" targetPort to port.
+        return self.port if self.target in (None, 0, "") else self.target
 
     @property
     def target_pointer(self) -> str:
-        return self.pointer + "/targetPort" if self.target is not None else self.pointer
+        return self.pointer + "/targetPort" if self.target not in (None, 0, "") else self.pointer
 
     def label(self) -> str:
         if self.port is None:
@@ -59,13 +60,17 @@ def service_ports(service: Manifest) -> list[ServicePort]:
     for i, item in enumerate(raw):
         if not isinstance(item, dict):
             continue
-        port = item.get("port") if is_int(item.get("port")) else None
+        port = item.get("port") if is_int(item.get("port")) and 1 <= item["port"] <= 65535 else None
         target = item.get("targetPort")
         if target is not None and not (is_int(target) or isinstance(target, str)):
             continue  # 1.5, true or a list: wrong types are the schema's to report
+        if is_int(target) and not 0 <= target <= 65535:
+            continue  # the API server rejects it; invalid-port says so
         name = item.get("name") if isinstance(item.get("name"), str) else None
         protocol = item.get("protocol") if isinstance(item.get("protocol"), str) else DEFAULT_PROTOCOL
         protocol = protocol or DEFAULT_PROTOCOL  # the API server defaults "" as it does a missing value
+        if protocol not in ("TCP", "UDP", "SCTP") and "$" not in protocol:
+            continue  # rejected by the API server; invalid-port says so
         ports.append(ServicePort(i, f"/spec/ports/{i}", name, port, target, protocol))
     return ports
 

@@ -154,10 +154,12 @@ def controller_labels(controller: str, manifest: Manifest,
     if controller == "StatefulSet":
         start = dig(manifest.data, ("spec", "ordinals", "start"))
         start = start if isinstance(start, int) and not isinstance(start, bool) and start >= 0 else 0
-        if replicas is None:  # unset replicas may be scaled by an autoscaler: any ordinal
+        if replicas is None or replicas == 0:
+            # Unset replicas may be scaled by an autoscaler, and a StatefulSet scaled to zero is
+            # scaled up again: any ordinal may exist, and neither is a routing error.
             names, indexes = ANY_VALUE, ANY_VALUE
         else:
-            ordinals = range(start, start + max(replicas, 1))
+            ordinals = range(start, start + replicas)
             names = frozenset(f"{name}-{i}" for i in ordinals)
             indexes = frozenset(str(i) for i in ordinals)
         return {"statefulset.kubernetes.io/pod-name": names, "apps.kubernetes.io/pod-index": indexes,
