@@ -25,6 +25,7 @@ class KustomizePlan:
     namespaces: dict[str, list[str]] = field(default_factory=dict)
     fragments: set[str] = field(default_factory=set)  # patch files
     labelled: set[str] = field(default_factory=set)  # files whose selectors kustomize fills in
+    builds: dict[str, set[str]] = field(default_factory=dict)  # file -> top kustomizations that deploy it
 
 
 def is_kustomization(path: str, doc: Any) -> bool:
@@ -44,12 +45,12 @@ def plan(kustomizations: dict[str, dict[str, Any]]) -> KustomizePlan:
     included_dirs = {d for folder, doc in by_dir.items() for d in _included(folder, doc)}
     roots = [folder for folder in by_dir if folder not in included_dirs]
     for root in sorted(roots):
-        _assign(root, by_dir, None, False, result, set())
+        _assign(root, by_dir, None, False, result, set(), root)
     return result
 
 
 def _assign(folder: str, by_dir: dict[str, dict[str, Any]], outer_ns: Optional[str], outer_labels: bool,
-            result: KustomizePlan, stack: set[str]) -> None:
+            result: KustomizePlan, stack: set[str], root: str) -> None:
     if folder in stack:  # kustomize rejects cycles; never loop on them
         return
     doc = by_dir[folder]
@@ -59,8 +60,9 @@ def _assign(folder: str, by_dir: dict[str, dict[str, Any]], outer_ns: Optional[s
     stack.add(folder)
     for target in _included(folder, doc):
         if target in by_dir:
-            _assign(target, by_dir, namespace, labels, result, stack)
+            _assign(target, by_dir, namespace, labels, result, stack, root)
             continue
+        result.builds.setdefault(target, set()).add(root)
         if labels:
             result.labelled.add(target)
         if namespace:

@@ -112,6 +112,7 @@ def load(paths: list[str], namespace: str = "default", stdin: Optional[BinaryIO]
             continue
         kustomized = plan.namespaces.get(item.real)
         listed_patch = item.real in plan.fragments
+        builds = frozenset(plan.builds.get(item.real, ()))
         for doc_index, data in item.docs:
             result.documents += 1
             for base, obj in _objects(data):
@@ -120,7 +121,7 @@ def load(paths: list[str], namespace: str = "default", stdin: Optional[BinaryIO]
                     continue
                 for ns in kustomized or [_own_namespace(obj, namespace)]:
                     result.manifests.append(Manifest(item.source, doc_index, base, obj, ns,
-                                                     item.real in plan.labelled))
+                                                     item.real in plan.labelled, builds))
     _apply_patches(fragments, result.manifests)
     return result
 

@@ -71,6 +71,7 @@ class Manifest:
     data: dict[str, Any]
     namespace: str  # effective namespace (metadata, kustomization or the run's default)
     selectors_completed: bool = False  # a kustomization adds labels to its selectors and templates
+    builds: frozenset[str] = frozenset()  # the top-level kustomizations that deploy this object
 
     @property
     def api_version(self) -> str:

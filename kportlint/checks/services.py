@@ -195,7 +195,8 @@ def _partly_undeclared(service: Manifest, sp: ServicePort, served: list[PortMatc
 
 
 def _side_by_side(service: Manifest, template: PodTemplate) -> bool:
-    """Whether the workload is kept with the Service: in its folder, above it or below it.
+    """Whether the workload is kept with the Service: in its folder, above it or below it, or deployed
+    by the same kustomization.
 
     A partial route is judged only against workloads deployed with the Service. Sibling folders of
     a repository of examples (or of several apps sharing a namespace) are usually alternatives, not
@@ -203,7 +204,7 @@ def _side_by_side(service: Manifest, template: PodTemplate) -> bool:
     """
     here = os.path.dirname(os.path.abspath(service.source.origin or service.source.path))
     there = os.path.dirname(os.path.abspath(template.owner.source.origin or template.owner.source.path))
-    if service.source.origin == STDIN or here == there:
+    if service.source.origin == STDIN or here == there or service.builds & template.owner.builds:
         return True
     return there.startswith(here + os.sep) or here.startswith(there + os.sep)
 
