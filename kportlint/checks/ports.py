@@ -160,12 +160,12 @@ def probe_port_unresolved(manifest: Manifest, index: ObjectIndex) -> Iterator[Pr
                 action = probe.get(handler)
                 port = action.get("port") if isinstance(action, dict) else None
                 if isinstance(port, str) and port and not port.isdigit() and not has_placeholder(port):
-                    problem = _unresolved(manifest, container, probe_name, handler, port)
+                    problem = _unresolved(manifest, template, container, probe_name, handler, port)
                     if problem is not None:
                         yield problem
 
 
-def _unresolved(manifest: Manifest, container: Container, probe: str, handler: str,
+def _unresolved(manifest: Manifest, template: PodTemplate, container: Container, probe: str, handler: str,
                 port: str) -> Optional[Problem]:
     declared = [p for p in container.ports if p.name]
     if any(p.name == port for p in declared):
@@ -177,12 +177,19 @@ def _unresolved(manifest: Manifest, container: Container, probe: str, handler: s
     message += {"livenessProbe": " and the container is restarted again and again.",
                 "readinessProbe": " and the pod never becomes ready (it gets no Service traffic).",
                 "startupProbe": " and the container never finishes starting."}[probe]
+    invalid = iana_svc_name_problem(port)
+    if invalid:
+        message += f" Besides, {invalid}, so it is not a valid port name and the API server rejects the pod."
+    elsewhere = [c.name for c in template.containers if c is not container and any(p.name == port for p in c.ports)]
+    if elsewhere:
+        message += (f" It is declared by container '{elsewhere[0]}', but a probe only looks in its own "
+                    f"container: use that port's number, or probe from that container.")
     if declared:
         message += f" The container declares {describe_ports(declared)}."
         guess = _closest([p.name for p in declared if p.name], port)
         if guess:
             message += f" Did you mean port: {guess}?"
-    else:
+    elif not elsewhere:
         message += " Declare the port under ports: with that name, or use the number."
     return Problem(manifest, pointer, message)
 

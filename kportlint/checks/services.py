@@ -279,8 +279,12 @@ def endpoints_port_mismatch(service: Manifest, index: ObjectIndex) -> Iterator[P
         message = (f"Service {service.namespace}/{service.name} {sp.label()} has no selector, so kube-proxy "
                    f"takes its endpoints from {refs}, matching ports by name and protocol "
                    f"('{wanted}'/{sp.protocol}); {have}, so connections to this port go nowhere.")
-        names = [p.name for p in offered if p.protocol == sp.protocol]
+        taken = {other.name or "" for other in service_ports(service) if other is not sp}
+        names = [p.name for p in offered if p.protocol == sp.protocol and p.name not in taken]
         if len(set(names)) == 1:
             message += (f" Name the Service port '{names[0]}'" if names[0] else " Remove the Service port's name") + \
                 " or rename the endpoints' port to match."
+        else:
+            message += (f" Add a port named '{wanted}' ({sp.port}/{sp.protocol}) to {refs}." if wanted else
+                        f" Add an unnamed port ({sp.port}/{sp.protocol}) to {refs}.")
         yield Problem(service, sp.pointer + ("/name" if sp.name else ""), message)
