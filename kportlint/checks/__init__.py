@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from . import ports, schema, services, workloads
+from . import ingress, policies, ports, schema, services, workloads
 from .registry import Check, collect
 
-ALL_CHECKS: dict[str, Check] = collect(services, workloads, ports, schema)
+ALL_CHECKS: dict[str, Check] = collect(services, workloads, ports, ingress, policies, schema)
 
 __all__ = ["ALL_CHECKS", "Check"]

@@ -39,3 +39,19 @@ def dns_label_problem(name: str) -> Optional[str]:
     if not _DNS_LABEL.match(name):
         return f"'{name}' is not a DNS label (lowercase letters, digits and '-', starting and ending with a letter or digit)"
     return None
+
+
+def nearest_name(name: str, names: list[str]) -> Optional[str]:
+    """The name the author most likely meant: the same but for case, a close spelling, or one that
+    contains the other (`api` and `api-server`)."""
+    import difflib
+
+    candidates = [n for n in dict.fromkeys(names) if n != name]
+    for candidate in candidates:
+        if candidate.lower() == name.lower():
+            return candidate
+    close = difflib.get_close_matches(name, candidates, n=1, cutoff=0.6)
+    if close:
+        return close[0]
+    containing = [n for n in candidates if len(name) >= 3 and (name in n or n in name) and len(n) >= 3]
+    return min(containing, key=len) if len(containing) >= 1 else None
