@@ -72,6 +72,16 @@ class ObjectIndex:
     def named(self, kind: str, namespace: str, name: str) -> list[Manifest]:
         return self._by_name.get((kind, namespace, name), [])
 
+    def pods_may_be_unseen(self, namespace: str) -> bool:
+        """Whether pods of this namespace may carry labels the files do not show: an operator's
+        custom resource there makes pods of its own, and kustomize's commonLabels add labels."""
+        return self.answer(("unseen", namespace), lambda: any(
+            m.namespace == namespace for m in self._custom_by_name_values()) or any(
+            t.owner.selectors_completed for t in self.templates_in(namespace)))
+
+    def _custom_by_name_values(self) -> list[Manifest]:
+        return [m for found in self._custom_by_name.values() for m in found]
+
     def custom_resources_named(self, namespace: str, name: str) -> list[Manifest]:
         """Custom resources that may run pods (not pod templates) with this name in the namespace."""
         return self._custom_by_name.get((namespace, name), [])

@@ -121,7 +121,8 @@ def load(paths: list[str], namespace: str = "default", stdin: Optional[BinaryIO]
                     continue
                 for ns in kustomized or [_own_namespace(obj, namespace)]:
                     result.manifests.append(Manifest(item.source, doc_index, base, obj, ns,
-                                                     item.real in plan.labelled, builds))
+                                                     item.real in plan.labelled, builds,
+                                                     bool(kustomized) or _has_namespace(obj)))
     _apply_patches(fragments, result.manifests)
     return result
 
@@ -385,6 +386,11 @@ def _objects(data: Any) -> list[tuple[str, dict[str, Any]]]:
                 objects.append((f"/items/{i}", item))
         return objects
     return [("", data)]
+
+
+def _has_namespace(obj: dict[str, Any]) -> bool:
+    metadata = obj.get("metadata")
+    return isinstance(metadata, dict) and isinstance(metadata.get("namespace"), str) and bool(metadata["namespace"])
 
 
 def _own_namespace(obj: dict[str, Any], default: str) -> str:

@@ -72,6 +72,7 @@ class Manifest:
     namespace: str  # effective namespace (metadata, kustomization or the run's default)
     selectors_completed: bool = False  # a kustomization adds labels to its selectors and templates
     builds: frozenset[str] = frozenset()  # the top-level kustomizations that deploy this object
+    namespace_given: bool = True  # set by metadata.namespace or a kustomization, not by --namespace
 
     @property
     def api_version(self) -> str:

@@ -71,11 +71,15 @@ def _ingress_backend(ingress: Manifest, index: ObjectIndex, pointer: str, backen
                 f"or port.name (the Service's port), so the API server rejects it."))
             return
         port: Union[int, str, None] = port_spec.get("number") if "number" in port_spec else port_spec.get("name")
+        if port == "use-annotation":
+            return  # AWS Load Balancer Controller: the "service" names an action in an annotation
         port_pointer = f"{pointer}/service/port/{'number' if 'number' in port_spec else 'name'}"
         name_pointer = f"{pointer}/service/name"
     else:
         name = backend.get("serviceName")
         port = backend.get("servicePort")
+        if port == "use-annotation":
+            return
         port_pointer, name_pointer = f"{pointer}/servicePort", f"{pointer}/serviceName"
     verdict = check_backend(index, ingress.namespace, name, _port(port), ingress.namespace)
     if verdict is not None:

@@ -58,7 +58,7 @@ def networkpolicy_selector_no_match(policy: Manifest, index: ObjectIndex) -> Ite
     selected: list[PodTemplate] = []
     if target is not None and not target.empty:
         selected = index.select(ns, target)
-        if not selected:
+        if not selected and not index.pods_may_be_unseen(ns):
             consequence = (", so the policy applies to no pod: the isolation or the openings it describes are "
                            "not in force.")
             elsewhere = [other for other in index.namespaces_selecting(target) if other != ns]
@@ -104,6 +104,9 @@ def _peer(policy: Manifest, index: ObjectIndex, pointer: str, direction: str,
         if not index.templates_in(policy.namespace):
             return
         spaces, where = [policy.namespace], f"namespace {policy.namespace}"
+    spaces = [s for s in spaces if not index.pods_may_be_unseen(s)]
+    if not spaces:
+        return  # an operator's pods, or labels kustomize adds: the files cannot tell
     if any(index.select(space, peer_selector) for space in spaces):
         return
     side = "from" if direction == "ingress" else "to"
@@ -167,6 +170,8 @@ def pdb_selector_no_match(pdb: Manifest, index: ObjectIndex) -> Iterator[Problem
     selector = _selector(pdb.spec.get("selector"))
     if not templates or selector is None or selector.empty or index.select(ns, selector):
         return
+    if index.pods_may_be_unseen(ns):
+        return  # an operator's pods, or labels kustomize adds: the files cannot tell
     yield Problem(pdb, "/spec/selector", (
         f"{_no_pods_message(pdb.ref, selector, ns, templates)}, so the budget protects no pod: a node drain "
         f"or an upgrade may evict all of the pods it was meant to keep running. Make the selector match the "
@@ -194,7 +199,7 @@ def scale_target_missing(hpa: Manifest, index: ObjectIndex) -> Iterator[Problem]
         message += f"; one is in namespace {', '.join(elsewhere)}, and an autoscaler only scales in its own"
     elif others:
         close = nearest_name(name, others)
-        message += f"; did you mean '{close}'?" if close else ""
+        message += f" (did you mean '{close}'?)" if close else ""
     elif not any(m.namespace == ns for m in index.manifests if index.template_of(m) is not None):
         message += ", and the linted files define no workload in that namespace: if it comes from elsewhere, ignore this"
         severity = "info"
@@ -204,6 +209,12 @@ def scale_target_missing(hpa: Manifest, index: ObjectIndex) -> Iterator[Problem]
 
 
 # --- prometheus-operator ServiceMonitor and PodMonitor --------------------------------------------
+
+def _judged_here(monitor: Manifest, namespaces: Optional[list[str]]) -> bool:
+    """Monitors are judged only against their own namespace: Services and pods elsewhere (the cluster's
+    kube-system, a chart's namespace) are rarely all in the linted files."""
+    return namespaces == [monitor.namespace]
+
 
 def _monitor_namespaces(monitor: Manifest, index: ObjectIndex) -> Optional[list[str]]:
     """The namespaces a monitor looks in; None for all of them."""
@@ -225,6 +236,8 @@ def servicemonitor_selector_no_match(monitor: Manifest, index: ObjectIndex) -> I
     if selector is None or selector.empty:
         return
     namespaces = _monitor_namespaces(monitor, index)
+    if not _judged_here(monitor, namespaces) or index.pods_may_be_unseen(monitor.namespace):
+        return
     where = "any namespace" if namespaces is None else "namespace " + ", ".join(namespaces)
     if monitor.kind == "ServiceMonitor":
         candidates = _services_in(index, namespaces)
@@ -253,6 +266,8 @@ def servicemonitor_port_unresolved(monitor: Manifest, index: ObjectIndex) -> Ite
     if selector is None:
         return
     namespaces = _monitor_namespaces(monitor, index)
+    if not _judged_here(monitor, namespaces) or index.pods_may_be_unseen(monitor.namespace):
+        return  # Services and pods an operator makes may carry the port
     if monitor.kind == "ServiceMonitor":
         services = [s for s in _services_in(index, namespaces) if selector.matches(string_map(s.metadata.get("labels")))]
         if not services:

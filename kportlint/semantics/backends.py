@@ -31,9 +31,11 @@ def check_backend(index: ObjectIndex, namespace: str, name: object, port: Union[
     services = index.named("Service", namespace, name)
     if not services:
         return _missing(index, namespace, name, source_namespace)
-    service = services[0]
     if port is None or (isinstance(port, str) and (not port or has_placeholder(port))):
         return None
+    if len(services) > 1 and any(_exposes(s, port) for s in services):
+        return None  # two files define this Service (variants, overlays): one of them exposes the port
+    service = services[0]
     ports = service_ports(service)
     if service.spec.get("type") == "ExternalName" and not ports:
         return None  # the controller connects to the external name on the given port
@@ -68,6 +70,10 @@ def check_backend(index: ObjectIndex, namespace: str, name: object, port: Union[
     return None
 
 
+def _exposes(service: Manifest, port: Union[int, str]) -> bool:
+    return any((p.port == port) if is_int(port) else (p.name == port) for p in service_ports(service))
+
+
 def _exposed(ports: list[ServicePort]) -> str:
     texts = []
     for p in ports:
@@ -82,15 +88,23 @@ def _exposed(ports: list[ServicePort]) -> str:
 
 def _missing(index: ObjectIndex, namespace: str, name: str, source_namespace: str) -> Verdict:
     here = [s.name for s in index.of_kind("Service") if s.namespace == namespace]
-    elsewhere = sorted({s.namespace for s in index.of_kind("Service") if s.name == name and s.namespace != namespace})
+    others = [s for s in index.of_kind("Service") if s.name == name and s.namespace != namespace]
+    if any(not s.namespace_given for s in others):
+        return None  # a Service of that name sets no namespace: `kubectl apply -n` may well put it here
+    elsewhere = sorted({s.namespace for s in others})
     message = f"there is no Service '{name}' in namespace {namespace}"
     if elsewhere:
         message += (f"; a Service of that name is in namespace {', '.join(elsewhere)}, but a backend in "
                     f"{'another' if namespace != source_namespace else 'this'} namespace is not looked up there")
-        return Verdict(message + ".", "name")
     if not here:
-        return Verdict(message + ", and the linted files define no Service in that namespace at all. If it "
-                       "comes from a Helm chart or an operator, lint them together or ignore this.", "name", "info")
+        return Verdict(message + (". The" if elsewhere else ", and the") + " linted files define no Service in "
+                       f"namespace {namespace} at all: if it comes from a Helm chart or an operator, lint them "
+                       "together or ignore this.", "name", "info")
+    if elsewhere:
+        return Verdict(message + ".", "name")
+    if index.pods_may_be_unseen(namespace):
+        return Verdict(message + ". An operator's custom resource in that namespace may create it; if not, "
+                       "the name is wrong.", "name", "info")
     close = nearest_name(name, here)
     if close:
         message += f". Did you mean '{close}'?"

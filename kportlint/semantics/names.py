@@ -53,5 +53,5 @@ def nearest_name(name: str, names: list[str]) -> Optional[str]:
     close = difflib.get_close_matches(name, candidates, n=1, cutoff=0.6)
     if close:
         return close[0]
-    containing = [n for n in candidates if len(name) >= 3 and (name in n or n in name) and len(n) >= 3]
+    containing = [n for n in candidates if len(name) >= 3 and (name in n or (n in name and len(n) >= 0.6 * len(name)))]
     return min(containing, key=len) if len(containing) >= 1 else None
