@@ -19,6 +19,10 @@ from ruamel.yaml.error import YAMLError
 _PACKAGE_DIR = Path(__file__).resolve().parent
 
 
+# Rules the engine reports itself: about suppression directives.
+ENGINE_RULES = ("unknown-suppression", "unused-suppression")
+
+
 class CatalogError(Exception):
     """The shipped rule metadata is broken: a packaging or development error."""
 
@@ -102,5 +106,5 @@ def load_catalog() -> dict[str, Rule]:
     from .loader import LOADER_RULES
 
     rules = read_rules(rules_dir())
-    bind(rules, list(ALL_CHECKS) + list(LOADER_RULES))
+    bind(rules, list(ALL_CHECKS) + list(LOADER_RULES) + list(ENGINE_RULES))
     return dict(sorted(rules.items()))

@@ -6,10 +6,12 @@ internal error (one line, never a traceback).
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import os
 import re
 import sys
+from pathlib import Path
 from typing import Any, Callable, Optional
 
 import click
@@ -17,6 +19,7 @@ import click
 from . import __version__
 from .catalog import CatalogError, Rule, load_catalog
 from .discovery import PathNotFound
+from . import config
 from .config import ConfigError, parse_size
 from .engine import OptionError, RunOptions, SelectionError, run
 from .loader import DEFAULT_MAX_FILE_SIZE
@@ -40,7 +43,7 @@ def _guarded(command: Callable[..., Any]) -> Callable[..., Any]:
             return command(*args, **kwargs)
         except PathNotFound as exc:
             _fail(f"no such file or directory: {exc.path}")
-        except (SelectionError, OptionError) as exc:
+        except (SelectionError, OptionError, ConfigError) as exc:
             _fail(str(exc))
         except CatalogError as exc:
             _fail(f"the rule catalog is broken: {exc}")
@@ -84,15 +87,23 @@ def main() -> None:
     """kportlint: find Services whose traffic never reaches a pod, before you deploy."""
 
 
+_FORMATS = ("auto", "text", "json", "github", "sarif")
+
+
 @main.command()
 @click.argument("paths", nargs=-1, type=str)
-@click.option("--format", "output_format", type=click.Choice(sorted(REPORTERS)), default="text",
-              show_default=True, help="Report format.")
+@click.option("--format", "output_format", type=click.Choice(_FORMATS), default="auto", show_default=True,
+              help="Report format; auto is github under GitHub Actions, text elsewhere.")
+@click.option("--output", "output_file", type=click.Path(dir_okay=False, writable=True), metavar="FILE",
+              help="Write the report (in --format) to FILE; the terminal still gets the text report.")
+@click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False), metavar="FILE",
+              help="Configuration file (default: .kportlint.yaml or pyproject.toml, found upward).")
 @click.option("--select", multiple=True, metavar="RULES",
               help="Only these rules (ids or categories, comma-separated; ALL for every rule).")
 @click.option("--ignore", multiple=True, metavar="RULES", help="Skip these rules (ids or categories).")
 @click.option("--fail-on", type=click.Choice(SEVERITIES), default="warning", show_default=True,
               help="Exit 1 when a finding has this severity or a higher one.")
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
 @click.option("--namespace", default="default", show_default=True,
               help="Namespace of objects that do not set metadata.namespace.")
 @click.option("--schema", is_flag=True, help="Also check every object against the Kubernetes schema.")
@@ -100,17 +111,94 @@ def main() -> None:
               help="Kubernetes version whose schema --schema uses (default: the newest bundled).")
 @click.option("--max-file-size", type=ByteSize(), default=DEFAULT_MAX_FILE_SIZE, show_default="32MiB",
               help="Skip larger files with a file-too-large finding (0: no limit).")
+@click.option("--show-unused-suppressions", is_flag=True, help="Report kportlint directives that silence nothing.")
+@click.option("--statistics", is_flag=True, help="Show the number of findings per rule instead of the findings.")
+@click.option("--quiet", "-q", is_flag=True, help="Print the findings and nothing else.")
+@click.option("--context", "context", multiple=True, metavar="PATH",
+              help="Read these too, to resolve references, but report only on PATHS (pre-commit).")
 @_guarded
-def lint(paths: tuple[str, ...], output_format: str, select: tuple[str, ...], ignore: tuple[str, ...],
-         fail_on: str, namespace: str, schema: bool, kubernetes_version: Optional[str],
-         max_file_size: int) -> None:
+def lint(paths: tuple[str, ...], output_format: str, output_file: Optional[str], config_file: Optional[str],
+         select: tuple[str, ...], ignore: tuple[str, ...], fail_on: str, exit_zero: bool, namespace: str,
+         schema: bool, kubernetes_version: Optional[str], max_file_size: int, show_unused_suppressions: bool,
+         statistics: bool, quiet: bool, context: tuple[str, ...]) -> None:
     """Lint manifests in PATHS (files or folders; default: the current folder; - reads stdin)."""
-    options = RunOptions(select=_split(select), ignore=_split(ignore), namespace=namespace, schema=schema,
-                         kubernetes_version=kubernetes_version, max_file_size=max_file_size)
-    result = run(list(paths) or ["."], options)
-    color = output_format == "text" and _wants_color()
-    click.echo(REPORTERS[output_format](result, color), nl=False)
-    sys.exit(EXIT_FINDINGS if result.fails(fail_on) else EXIT_CLEAN)
+    ctx = click.get_current_context()
+    given = {name for name in ctx.params
+             if ctx.get_parameter_source(name) == click.core.ParameterSource.COMMANDLINE}
+    targets = list(paths) or ["."]
+    found = Path(config_file) if config_file else config.find(targets)
+    loaded = config.read(found) if found is not None else config.Config(None)
+    options = config.apply(RunOptions(), loaded.settings, loaded.base)
+    overrides = {"select": _split(select), "ignore": _split(ignore), "namespace": namespace, "schema": schema,
+                 "kubernetes_version": kubernetes_version, "max_file_size": max_file_size,
+                 "show_unused_suppressions": show_unused_suppressions}
+    options = dataclasses.replace(options, **{field: value for field, value in overrides.items()
+                                              if field in given or field.replace("_", "-") in given})
+    if "fail_on" not in given:
+        fail_on = loaded.settings.get("fail-on", fail_on)
+    result = _run(targets, options, context, loaded, bool(paths))
+    terminal = _resolve_format("auto" if output_file else output_format)
+    color = terminal == "text" and _wants_color()
+    if output_file:
+        Path(output_file).write_text(REPORTERS[_resolve_format(output_format)](result, False), encoding="utf-8")
+    if statistics:
+        click.echo(_statistics(result, quiet), nl=False)
+    elif quiet and terminal == "text":
+        click.echo(REPORTERS["text"](result, color).rsplit("\n", 2)[0] + "\n" if result.findings else "", nl=False)
+    else:
+        click.echo(REPORTERS[terminal](result, color), nl=False)
+    _step_summary(result)
+    sys.exit(EXIT_FINDINGS if result.fails(fail_on) and not exit_zero else EXIT_CLEAN)
+
+
+def _run(targets: list[str], options: RunOptions, context: tuple[str, ...], loaded: "config.Config",
+         explicit: bool) -> Any:
+    """A plain run, or (with --context) the changed files judged within the repository."""
+    if not context:
+        return run(targets, options)
+    from .changes import lint_changes, repository_files
+
+    repository: list[str] = []
+    for item in context:
+        if item == "git":
+            repository += config.context_paths(loaded) or repository_files(".")
+        else:
+            repository.append(item)
+    return lint_changes(targets, repository, options)
+
+
+def _resolve_format(name: str) -> str:
+    if name != "auto":
+        return name
+    return "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
+
+
+def _statistics(result: Any, quiet: bool) -> str:
+    """ruff's --statistics: one line per rule, most findings first."""
+    counts: dict[tuple[str, str], int] = {}
+    for finding in result.findings:
+        counts[(finding.rule, finding.severity)] = counts.get((finding.rule, finding.severity), 0) + 1
+    rows = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    width = max((len(str(n)) for _, n in rows), default=1)
+    lines = [f"{n:>{width}}  {severity:<7}  {rule}" for (rule, severity), n in rows]
+    if not quiet:
+        from .reporters.text import summary_line
+        lines.append(summary_line(result))
+    return "\n".join(lines) + "\n" if lines else ""
+
+
+def _step_summary(result: Any) -> None:
+    """Under GitHub Actions, append a Markdown summary to the job's page."""
+    target = os.environ.get("GITHUB_STEP_SUMMARY")
+    if not target:
+        return
+    from .reporters.summary import markdown
+
+    try:
+        with open(target, "a", encoding="utf-8") as handle:
+            handle.write(markdown(result))
+    except OSError as exc:
+        click.echo(f"kportlint: warning: cannot write the step summary to {target}: {exc.strerror}", err=True)
 
 
 @main.command()
@@ -150,7 +238,8 @@ _MARKER = re.compile(r'# expect: (?P<rule>[a-z0-9-]+)(?: "[^"]*")*')
 
 def _flags(options: Optional[dict[str, Any]]) -> str:
     """An example's run options as the command-line flags that give them."""
-    flags = [f"--{key}" if value is True else f"--{key} {value}"
+    flags = [f"--{key}" if value is True else
+             f"--{key} {','.join(value) if isinstance(value, list) else value}"
              for key, value in (options or {}).items() if value is not False]
     return f" (with `{' '.join(flags)}`)" if flags else ""
 

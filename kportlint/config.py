@@ -1,17 +1,28 @@
-"""Settings with the configuration file's keys -> RunOptions.
+"""The configuration file: `.kportlint.yaml` (or `.kportlint.yml`), or `[tool.kportlint]` in
+`pyproject.toml`, found from the linted path or the working folder upward, validated against the
+JSON Schema shipped in the package (config.schema.json), and laid over RunOptions.
 
-The keys are the ones `.kportlint.yaml` uses (kebab-case). Rule examples and fixture cases carry
-their run options this way.
+Rule examples and fixture cases carry their run options with the same keys.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from typing import Any, Mapping
+import json
+import os
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Mapping, Optional
+
+import jsonschema
 
 from .engine import RunOptions
+from .semantics.workloads import TemplateKind
 
-# configuration key -> RunOptions field
+CONFIG_NAMES = (".kportlint.yaml", ".kportlint.yml")
+_SIZE_UNITS = {"": 1, "b": 1, "k": 1 << 10, "m": 1 << 20, "g": 1 << 30}
+# Keys that map straight onto a RunOptions field.
 _FIELDS = {
     "select": "select",
     "ignore": "ignore",
@@ -19,14 +30,23 @@ _FIELDS = {
     "schema": "schema",
     "kubernetes-version": "kubernetes_version",
     "max-file-size": "max_file_size",
+    "show-unused-suppressions": "show_unused_suppressions",
 }
 
 
 class ConfigError(ValueError):
-    """A key or value the configuration does not allow."""
+    """A configuration file that cannot be used: its path, the key, and what is allowed."""
 
 
-_SIZE_UNITS = {"": 1, "b": 1, "k": 1 << 10, "m": 1 << 20, "g": 1 << 30}
+@dataclass
+class Config:
+    path: Optional[Path]  # None: no file was found
+    settings: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def base(self) -> str:
+        """The folder relative paths (exclude, paths) are read from."""
+        return str(self.path.parent) if self.path is not None else os.getcwd()
 
 
 def parse_size(value: Any) -> int:
@@ -42,15 +62,142 @@ def parse_size(value: Any) -> int:
     return int(number) * _SIZE_UNITS[unit]
 
 
-def apply(options: RunOptions, settings: Mapping[str, Any]) -> RunOptions:
-    """`options` with `settings` laid over it."""
+def find(paths: list[str], cwd: Optional[str] = None) -> Optional[Path]:
+    """The nearest configuration file above the first linted path, else above the working folder."""
+    starts = []
+    for path in paths[:1]:
+        if path != "-":
+            absolute = Path(path).resolve()
+            starts.append(absolute if absolute.is_dir() else absolute.parent)
+    starts.append(Path(cwd or os.getcwd()).resolve())
+    for start in starts:
+        for folder in (start, *start.parents):
+            for name in CONFIG_NAMES:
+                if (folder / name).is_file():
+                    return folder / name
+            pyproject = folder / "pyproject.toml"
+            if pyproject.is_file() and _has_tool_section(pyproject):
+                return pyproject
+    return None
+
+
+def _has_tool_section(pyproject: Path) -> bool:
+    try:
+        return "kportlint" in _toml(pyproject).get("tool", {})
+    except ConfigError:
+        return False
+
+
+def _toml(path: Path) -> dict[str, Any]:
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # pragma: no cover - Python 3.10
+        import tomli as tomllib  # type: ignore[no-redef]
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot be read: {exc}") from None
+
+
+def read(path: Path) -> Config:
+    """Read and validate one configuration file."""
+    if path.name == "pyproject.toml":
+        settings = _toml(path).get("tool", {}).get("kportlint", {})
+    else:
+        from ruamel.yaml import YAML
+        from ruamel.yaml.error import YAMLError
+
+        try:
+            settings = YAML(typ="safe", pure=True).load(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, YAMLError) as exc:
+            raise ConfigError(f"{path}: cannot be read: {str(exc).splitlines()[0]}") from None
+        settings = {} if settings is None else settings
+    validate(settings, str(path))
+    return Config(path, dict(settings))
+
+
+@lru_cache(maxsize=1)
+def _validator() -> jsonschema.Validator:
+    schema = json.loads((Path(__file__).parent / "config.schema.json").read_text(encoding="utf-8"))
+    return jsonschema.Draft202012Validator(schema)
+
+
+def validate(settings: Any, where: str) -> None:
+    """Raise ConfigError naming the file, the key and what is allowed."""
+    errors = sorted(_validator().iter_errors(settings), key=lambda e: [str(p) for p in e.absolute_path])
+    if errors:
+        error = errors[0]
+        key = ".".join(str(p) for p in error.absolute_path) or "(top level)"
+        raise ConfigError(f"{where}: {key}: {_explain(error)}")
+    if isinstance(settings, dict) and isinstance(settings.get("rules"), dict):
+        from .catalog import load_catalog
+
+        known = load_catalog()
+        aliases = {alias for rule in known.values() for alias in rule.aliases}
+        for rule in settings["rules"]:
+            if rule not in known and rule not in aliases:
+                raise ConfigError(f"{where}: rules.{rule}: unknown rule; `kportlint rules` lists them")
+    if isinstance(settings, dict) and "max-file-size" in settings:
+        try:
+            parse_size(settings["max-file-size"])
+        except ConfigError as exc:
+            raise ConfigError(f"{where}: max-file-size: {exc}") from None
+    if isinstance(settings, dict) and "node-port-range" in settings:
+        low, high = (int(n) for n in settings["node-port-range"].split("-"))
+        if not 1 <= low <= high <= 65535:
+            raise ConfigError(f"{where}: node-port-range: '{settings['node-port-range']}' is not a range of "
+                              f"ports like 30000-32767")
+
+
+def _explain(error: jsonschema.ValidationError) -> str:
+    if error.validator == "additionalProperties":
+        allowed = sorted((error.schema.get("properties") or {}).keys())
+        unknown = sorted(set(error.instance) - set(allowed)) if isinstance(error.instance, dict) else []
+        name = unknown[0] if unknown else "?"
+        return f"unknown key '{name}'; allowed: {', '.join(allowed)}"
+    if error.validator == "enum":
+        return f"{error.instance!r} is not allowed; use one of {', '.join(map(str, error.validator_value))}"
+    if error.validator == "type":
+        return f"{error.instance!r} is not {error.validator_value if isinstance(error.validator_value, str) else ' or '.join(error.validator_value)}"
+    if error.validator == "pattern":
+        description = error.schema.get("description", "")
+        return f"{error.instance!r} does not have the expected form. {description}".strip()
+    if error.validator == "required":
+        return error.message
+    return error.message
+
+
+def apply(options: RunOptions, settings: Mapping[str, Any], base: str = "") -> RunOptions:
+    """`options` with `settings` laid over it. `base` is the folder relative paths are read from."""
+    validate(dict(settings), "configuration")
     changes: dict[str, Any] = {}
     for key, value in settings.items():
-        if key not in _FIELDS:
-            raise ConfigError(f"unknown key '{key}'; allowed: {', '.join(sorted(_FIELDS))}")
-        if key == "max-file-size":
-            value = parse_size(value)
-        if key in ("select", "ignore"):
-            value = tuple(value) if isinstance(value, (list, tuple)) else tuple(str(value).split(","))
-        changes[_FIELDS[key]] = value
+        if key in _FIELDS:
+            if key == "max-file-size":
+                value = parse_size(value)
+            if key in ("select", "ignore"):
+                value = tuple(value)
+            changes[_FIELDS[key]] = value
+        elif key == "rules":
+            changes["severities"] = dict(value)
+        elif key == "exclude":
+            changes["exclude"] = tuple(value)
+            changes["exclude_base"] = base
+        elif key == "node-port-range":
+            low, high = (int(n) for n in value.split("-"))
+            changes["node_port_range"] = (low, high)
+        elif key == "pod-template-kinds":
+            changes["template_kinds"] = tuple(_template_kind(item) for item in value)
     return dataclasses.replace(options, **changes)
+
+
+def _template_kind(item: Mapping[str, Any]) -> TemplateKind:
+    selector = tuple(item["selector"].split(".")) if item.get("selector") else None
+    group = item.get("group")
+    return TemplateKind(item["kind"], (group,) if group is not None else ("*",),
+                        tuple(item["template"].split(".")), selector)
+
+
+def context_paths(config: Config) -> list[str]:
+    """The configured repository context (`paths:`), as paths."""
+    return [str(Path(config.base) / p) for p in config.settings.get("paths", [])]

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import fnmatch
 import os
 from dataclasses import dataclass
+from typing import Callable, Optional
 
 MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
 STDIN = "-"
@@ -36,12 +38,44 @@ def display_path(path: str) -> str:
     return path if rel.startswith(os.pardir) else rel
 
 
-def discover(paths: list[str]) -> list[InputFile]:
-    """Expand the given paths into files, in a stable order, each file once."""
+class Excluder:
+    """`exclude` globs, relative to a base folder: a path is excluded when it, or a folder above
+    it, matches a pattern (`vendor`, `charts/*/templates`, `**/*.generated.yaml`)."""
+
+    def __init__(self, patterns: tuple[str, ...], base: str = "") -> None:
+        self._patterns = [p.strip("/") for p in patterns if p.strip("/")]
+        self._base = os.path.abspath(base or os.getcwd())
+
+    def __call__(self, path: str) -> bool:
+        if path == STDIN:
+            return False
+        relative = os.path.relpath(os.path.abspath(path), self._base).replace(os.sep, "/")
+        if relative.startswith("../"):
+            return False
+        parts = relative.split("/")
+        for pattern in self._patterns:
+            if "/" not in pattern:  # like .gitignore: a name matches at any depth
+                if any(fnmatch.fnmatchcase(part, pattern) for part in parts):
+                    return True
+            elif pattern.startswith("**/"):
+                tail = pattern[3:]
+                if any(fnmatch.fnmatchcase("/".join(parts[i:j]), tail)
+                       for i in range(len(parts)) for j in range(i + 1, len(parts) + 1)):
+                    return True
+            elif any(fnmatch.fnmatchcase("/".join(parts[:j]), pattern) for j in range(1, len(parts) + 1)):
+                return True
+        return False
+
+
+def discover(paths: list[str], excluded: Optional[Callable[[str], bool]] = None) -> list[InputFile]:
+    """Expand the given paths into files, in a stable order, each file once, leaving out what
+    `excluded` says (explicitly named files too, so pre-commit respects `exclude`)."""
     found: list[InputFile] = []
     seen: set[str] = set()
 
     def add(path: str, real: str = "", problem: str = "") -> None:
+        if excluded is not None and excluded(path):
+            return
         key = real or (path if path == STDIN else os.path.realpath(path))
         if key not in seen:
             seen.add(key)
@@ -51,7 +85,7 @@ def discover(paths: list[str]) -> list[InputFile]:
         if path == STDIN:
             add(path)
         elif os.path.isdir(path):
-            for file_path, real, problem in _walk(path):
+            for file_path, real, problem in _walk(path, excluded):
                 add(file_path, real, problem)
         elif os.path.exists(path) or os.path.islink(path):
             add(path)  # an explicit file is read whatever its suffix
@@ -60,7 +94,7 @@ def discover(paths: list[str]) -> list[InputFile]:
     return found
 
 
-def _walk(top: str) -> list[tuple[str, str, str]]:
+def _walk(top: str, excluded: Optional[Callable[[str], bool]] = None) -> list[tuple[str, str, str]]:
     """(path, resolved path, problem) of the manifest files below `top`.
 
     Hidden folders are skipped and symlinked folders are entered once. Resolved paths are built
@@ -102,7 +136,8 @@ def _walk(top: str) -> list[tuple[str, str, str]]:
                 continue
             real = os.path.realpath(entry.path) if is_link else os.path.join(real_folder, entry.name)
             if is_dir:
-                subfolders.append((entry.path, real))
+                if excluded is None or not excluded(entry.path):
+                    subfolders.append((entry.path, real))
             else:
                 files.append((entry.path, real, ""))
         stack.extend(reversed(subfolders))

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
-from typing import BinaryIO, Iterable, Optional
+from typing import BinaryIO, Iterable, Mapping, Optional
 
 from .catalog import Rule, load_catalog
 from .checks import ALL_CHECKS
 from .index import ObjectIndex
+from .discovery import Excluder
 from .loader import DEFAULT_MAX_FILE_SIZE, load
-from .model import SEVERITY_RANK, Finding, Manifest, Problem, Settings
+from .model import SEVERITY_RANK, Finding, Manifest, Problem, Settings, SourceFile
+from .semantics.workloads import BUILTIN_KINDS, KindTable, TemplateKind
+from .suppressions import ANNOTATION, Suppressions, annotation_unknown
+
+UNKNOWN_SUPPRESSION = "unknown-suppression"
+UNUSED_SUPPRESSION = "unused-suppression"
 from .semantics.schema import VersionError, resolve_version
 
 
@@ -29,6 +36,12 @@ class RunOptions:
     schema: bool = False  # also check objects against the Kubernetes schema
     kubernetes_version: Optional[str] = None  # None: the newest the bundled schemas cover
     max_file_size: int = DEFAULT_MAX_FILE_SIZE  # bytes; 0: no limit
+    severities: Mapping[str, str] = field(default_factory=dict)  # rule id -> off, info, warning, error
+    exclude: tuple[str, ...] = ()  # glob patterns of paths not to lint
+    exclude_base: str = ""  # the folder `exclude` patterns are relative to ("": the working folder)
+    node_port_range: tuple[int, int] = (30000, 32767)
+    template_kinds: tuple[TemplateKind, ...] = ()  # custom resources that carry a pod template
+    show_unused_suppressions: bool = False
 
 
 @dataclass
@@ -78,22 +91,32 @@ def enabled_rules(catalog: dict[str, Rule], select: Iterable[str], ignore: Itera
     return selected - expand(ignore)
 
 
-def run(paths: list[str], options: RunOptions, stdin: Optional[BinaryIO] = None) -> RunResult:
+def run(paths: list[str], options: RunOptions, stdin: Optional[BinaryIO] = None,
+        overrides: Optional[dict[str, Optional[bytes]]] = None) -> RunResult:
+    """Lint `paths` as one set. `overrides` (resolved path -> content, or None for absent) lints the
+    files as they were before a change."""
     catalog = load_catalog()
     enabled = enabled_rules(catalog, options.select, options.ignore, options.schema)
+    if options.show_unused_suppressions:
+        enabled.add(UNUSED_SUPPRESSION)
+    enabled -= {rule for rule, level in options.severities.items() if level == "off"}
     version = ""
     if options.kubernetes_version or any(catalog[r].category == "schema" for r in enabled):
         try:
             version = resolve_version(options.kubernetes_version)
         except VersionError as exc:
             raise OptionError(f"--kubernetes-version: {exc}") from None
-    loaded = load(paths, options.namespace, stdin=stdin, max_file_size=options.max_file_size)
-    findings: list[Finding] = []
+    excluded = Excluder(options.exclude, options.exclude_base) if options.exclude else None
+    loaded = load(paths, options.namespace, stdin=stdin, max_file_size=options.max_file_size, excluded=excluded,
+                  overrides=overrides)
+    raw: list[tuple[Finding, Optional[Manifest]]] = []
     for diag in loaded.diagnostics:
         if diag.rule in enabled:
-            findings.append(Finding(diag.rule, catalog[diag.rule].severity, diag.message, diag.file,
-                                    diag.line, diag.column))
-    index = ObjectIndex(loaded.manifests, settings=Settings(kubernetes_version=version))
+            raw.append((Finding(diag.rule, catalog[diag.rule].severity, diag.message, diag.file,
+                                diag.line, diag.column), None))
+    kinds = KindTable(BUILTIN_KINDS + options.template_kinds)
+    index = ObjectIndex(loaded.manifests, kinds,
+                        Settings(kubernetes_version=version, node_port_range=options.node_port_range))
     for rule_id, spec in ALL_CHECKS.items():
         if rule_id not in enabled:
             continue
@@ -103,8 +126,49 @@ def run(paths: list[str], options: RunOptions, stdin: Optional[BinaryIO] = None)
             targets = [m for kind in spec.kinds for m in index.of_kind(kind)]
         for manifest in targets:
             for problem in spec.function(manifest, index):
-                findings.append(_finding(rule_id, catalog[rule_id], problem))
+                raw.append((_finding(rule_id, catalog[rule_id], problem), manifest))
+    findings = _suppressed(raw, loaded.files, index, catalog, enabled)
+    findings = [_with_severity(f, catalog[f.rule], options.severities) for f in findings]
     return RunResult(_unique_sorted(findings), len(loaded.files), loaded.documents, len(loaded.manifests))
+
+
+def _suppressed(raw: list[tuple[Finding, Optional[Manifest]]], files: list[SourceFile], index: ObjectIndex,
+                catalog: dict[str, Rule], enabled: set[str]) -> list[Finding]:
+    """The findings no directive or annotation silences, plus findings about the directives."""
+    aliases = {rule.id: rule.id for rule in catalog.values()}
+    aliases.update({alias: rule.id for rule in catalog.values() for alias in rule.aliases})
+    suppressions = Suppressions(files, aliases)
+    kept = [f for f, manifest in raw if not suppressions.silences(f, manifest)]
+    if UNKNOWN_SUPPRESSION in enabled:
+        for directive, rule in suppressions.unknown():
+            kept.append(Finding(UNKNOWN_SUPPRESSION, catalog[UNKNOWN_SUPPRESSION].severity, (
+                f"'{rule}' in this kportlint directive is not a rule, so it silences nothing; "
+                f"`kportlint rules` lists the ids"), directive.file, directive.line, directive.column))
+        for manifest in index.manifests:
+            for rule in annotation_unknown(manifest, aliases):
+                pointer = "/metadata/annotations/" + ANNOTATION.replace("/", "~1")
+                position = manifest.position(pointer)
+                kept.append(Finding(UNKNOWN_SUPPRESSION, catalog[UNKNOWN_SUPPRESSION].severity, (
+                    f"'{rule}' in the {ANNOTATION} annotation of {manifest.ref} is not a rule, so it "
+                    f"silences nothing; `kportlint rules` lists the ids"), manifest.source.path,
+                    position.line, position.column, manifest.kind, manifest.name, manifest.namespace, pointer))
+    if UNUSED_SUPPRESSION in enabled:
+        for directive, rule in suppressions.unused():
+            if aliases[rule] not in enabled:
+                continue  # the rule does not run, so the directive cannot be judged
+            kept.append(Finding(UNUSED_SUPPRESSION, catalog[UNUSED_SUPPRESSION].severity, (
+                f"this directive disables {rule}, but {rule} reports nothing "
+                f"{'in this file' if directive.scope == 'file' else 'on this line or the next'}; remove it"),
+                directive.file, directive.line, directive.column))
+    return kept
+
+
+def _with_severity(finding: Finding, rule: Rule, severities: Mapping[str, str]) -> Finding:
+    """The configured severity replaces the rule's default; findings a rule lowered stay lowered."""
+    level = severities.get(finding.rule)
+    if level is None or level == "off" or finding.severity != rule.severity:
+        return finding
+    return dataclasses.replace(finding, severity=level)
 
 
 def _finding(rule_id: str, rule: Rule, problem: Problem) -> Finding:

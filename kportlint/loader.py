@@ -8,7 +8,7 @@ import os
 import re
 import sys
 from dataclasses import dataclass, field
-from typing import Any, BinaryIO, Optional
+from typing import Any, BinaryIO, Callable, Optional
 
 from . import kustomize, patches
 from .discovery import STDIN, InputFile, discover, display_path
@@ -87,10 +87,12 @@ class _Parsed:
 
 
 def load(paths: list[str], namespace: str = "default", stdin: Optional[BinaryIO] = None,
-         max_file_size: int = DEFAULT_MAX_FILE_SIZE) -> LoadResult:
+         max_file_size: int = DEFAULT_MAX_FILE_SIZE, excluded: Optional[Callable[[str], bool]] = None,
+         overrides: Optional[dict[str, Optional[bytes]]] = None) -> LoadResult:
     """Read every manifest below `paths`. Raises discovery.PathNotFound for a missing path.
 
-    A file larger than `max_file_size` bytes is not read (0: no limit).
+    A file larger than `max_file_size` bytes is not read (0: no limit). `overrides` replaces the
+    content of files (by resolved path), or leaves them out (None): the state before a change.
     """
     result = LoadResult()
     charts = _Charts()
@@ -99,8 +101,9 @@ def load(paths: list[str], namespace: str = "default", stdin: Optional[BinaryIO]
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:
-        parsed = [p for p in (_read_and_parse(i, stdin, result, charts, max_file_size)
-                              for i in discover(paths)) if p is not None]
+        inputs = [i for i in discover(paths, excluded) if not overrides or overrides.get(i.real, b"") is not None]
+        parsed = [p for p in (_read_and_parse(i, stdin, result, charts, max_file_size, overrides)
+                              for i in inputs) if p is not None]
     finally:
         gc.freeze()  # what was loaded lives until the run ends: keep it out of later collections
         if gc_was_enabled:
@@ -144,13 +147,15 @@ def _apply_patches(fragments: list[dict[str, Any]], manifests: list[Manifest]) -
 
 
 def _read_and_parse(item: InputFile, stdin: Optional[BinaryIO], result: LoadResult,
-                    charts: "_Charts", max_file_size: int) -> Optional[_Parsed]:
+                    charts: "_Charts", max_file_size: int,
+                    overrides: Optional[dict[str, Optional[bytes]]] = None) -> Optional[_Parsed]:
     if item.problem:
         result.diagnostics.append(Diagnostic(FILE_UNREADABLE, item.display, 1, 1, item.problem))
         return None
     limit = max_file_size if max_file_size > 0 else None
     try:
-        raw = _read(item.path, stdin, limit)
+        replaced = overrides.get(item.real) if overrides else None
+        raw = replaced if replaced is not None else _read(item.path, stdin, limit)
     except OSError as exc:
         reason = exc.strerror or exc.__class__.__name__
         result.diagnostics.append(Diagnostic(FILE_UNREADABLE, item.display, 1, 1,

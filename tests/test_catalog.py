@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from kportlint.catalog import CatalogError, bind, load_catalog, read_rules, rules_dir
+from kportlint.catalog import ENGINE_RULES, CatalogError, bind, load_catalog, read_rules, rules_dir
 from kportlint.checks import ALL_CHECKS
 from kportlint.loader import LOADER_RULES
 
 FIXTURES = Path(__file__).parent / "fixtures"
-IMPLEMENTED = [*ALL_CHECKS, *LOADER_RULES]
+IMPLEMENTED = [*ALL_CHECKS, *LOADER_RULES, *ENGINE_RULES]
 
 
 def test_every_rule_has_a_valid_rule_file():

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Callable
 
 from ..engine import RunResult
-from . import json, text
+from . import github, json, sarif, text
 
 Renderer = Callable[[RunResult, bool], str]
-REPORTERS: dict[str, Renderer] = {"text": text.render, "json": json.render}
+REPORTERS: dict[str, Renderer] = {"text": text.render, "json": json.render, "github": github.render,
+                                  "sarif": sarif.render}

@@ -92,7 +92,8 @@ class KindTable:
                 self._by_kind[(entry.kind, group)] = entry
 
     def lookup(self, manifest: Manifest) -> Optional[TemplateKind]:
-        return self._by_kind.get((manifest.kind, manifest.group))
+        # "*": a configured kind whose group was left open
+        return self._by_kind.get((manifest.kind, manifest.group)) or self._by_kind.get((manifest.kind, "*"))
 
 
 def dig(data: Any, path: tuple[str, ...]) -> Any:

@@ -1,0 +1,244 @@
+"""The configuration file, suppressions, and the options ruff users expect, through the real CLI."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Optional
+
+import pytest
+
+SCRIPT = Path(sys.executable).parent / ("kportlint.exe" if os.name == "nt" else "kportlint")
+
+# A Service whose named targetPort no container declares (error), and one whose numeric targetPort
+# is undeclared (warning), in one namespace with their Deployment.
+APP = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      containers:
+        - name: web
+          image: example/web:1
+          ports:
+            - {name: web, containerPort: 8080}
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: web
+spec:
+  selector: {app: web}
+  ports:
+    - port: 80
+      targetPort: http
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: admin
+spec:
+  selector: {app: web}
+  ports:
+    - port: 9000
+"""
+
+
+def cli(*args: str, cwd: Path, env: Optional[dict] = None) -> subprocess.CompletedProcess:
+    environment = {k: v for k, v in os.environ.items() if k not in ("GITHUB_ACTIONS", "GITHUB_STEP_SUMMARY")}
+    environment.update(env or {})
+    return subprocess.run([str(SCRIPT), *args], cwd=cwd, capture_output=True, text=True, timeout=300,
+                          env=environment)
+
+
+def findings(done: subprocess.CompletedProcess) -> list[tuple[str, str]]:
+    assert done.stderr == "", done.stderr
+    return [(f["rule"], f["severity"]) for f in json.loads(done.stdout)["findings"]]
+
+
+@pytest.fixture
+def app(tmp_path: Path) -> Path:
+    (tmp_path / "app.yaml").write_text(APP, encoding="utf-8")
+    return tmp_path
+
+
+# --- configuration ----------------------------------------------------------------------------------
+
+def test_without_configuration(app: Path) -> None:
+    assert findings(cli("lint", "--format", "json", cwd=app)) == [
+        ("target-port-unresolved", "error"), ("target-port-undeclared", "warning")]
+
+
+def test_rule_severities_and_off(app: Path) -> None:
+    (app / ".kportlint.yaml").write_text("rules:\n  target-port-unresolved: warning\n  target-port-undeclared: off\n")
+    done = cli("lint", "--format", "json", cwd=app)
+    assert findings(done) == [("target-port-unresolved", "warning")]
+    assert done.returncode == 1
+
+
+def test_found_from_the_linted_path_upward(app: Path, tmp_path_factory) -> None:
+    (app / ".kportlint.yaml").write_text("ignore: [target-port-undeclared]\n")
+    elsewhere = tmp_path_factory.mktemp("cwd")
+    done = cli("lint", "--format", "json", str(app / "app.yaml"), cwd=elsewhere)
+    assert findings(done) == [("target-port-unresolved", "error")]
+
+
+def test_pyproject_tool_section(app: Path) -> None:
+    (app / "pyproject.toml").write_text('[project]\nname = "x"\n\n[tool.kportlint]\nselect = ["target-port-undeclared"]\n')
+    assert findings(cli("lint", "--format", "json", cwd=app)) == [("target-port-undeclared", "warning")]
+
+
+def test_command_line_wins_over_the_file(app: Path) -> None:
+    (app / ".kportlint.yaml").write_text("select: [target-port-undeclared]\nfail-on: error\n")
+    done = cli("lint", "--format", "json", "--select", "target-port-unresolved", cwd=app)
+    assert findings(done) == [("target-port-unresolved", "error")]
+    warning_only = cli("lint", "--format", "json", cwd=app)
+    assert warning_only.returncode == 0  # fail-on: error from the file, and only a warning found
+    assert cli("lint", "--format", "json", "--fail-on", "warning", cwd=app).returncode == 1
+
+
+def test_exclude_globs_are_relative_to_the_file(app: Path) -> None:
+    (app / "vendor").mkdir()
+    (app / "vendor" / "broken.yaml").write_text("key: [unclosed\n")
+    (app / "generated").mkdir()
+    (app / "generated" / "x.gen.yaml").write_text("key: [unclosed\n")
+    assert ("yaml-syntax", "error") in findings(cli("lint", "--format", "json", cwd=app))
+    (app / ".kportlint.yaml").write_text("exclude: [vendor, '**/*.gen.yaml']\n")
+    assert ("yaml-syntax", "error") not in findings(cli("lint", "--format", "json", cwd=app))
+
+
+def test_node_port_range(app: Path) -> None:
+    (app / "np.yaml").write_text("apiVersion: v1\nkind: Service\nmetadata: {name: np}\nspec:\n  type: NodePort\n"
+                                 "  selector: {app: web}\n  ports: [{port: 8080, nodePort: 20080}]\n")
+    assert ("invalid-port", "error") in findings(cli("lint", "--format", "json", cwd=app))
+    (app / ".kportlint.yaml").write_text("node-port-range: 20000-22767\n")
+    assert ("invalid-port", "error") not in findings(cli("lint", "--format", "json", cwd=app))
+
+
+def test_pod_template_kinds(tmp_path: Path) -> None:
+    (tmp_path / "app.yaml").write_text("""\
+apiVersion: example.com/v1
+kind: WebApp
+metadata: {name: shop}
+spec:
+  pods:
+    metadata:
+      labels: {app: shop}
+    spec:
+      containers: [{name: shop, image: shop:1, ports: [{name: http, containerPort: 8080}]}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: shop}
+spec:
+  selector: {app: shop}
+  ports: [{port: 80, targetPort: htp}]
+""")
+    before = findings(cli("lint", "--format", "json", cwd=tmp_path))
+    assert ("target-port-unresolved", "error") not in before  # the pods are invisible: no route judged
+    (tmp_path / ".kportlint.yaml").write_text(
+        "pod-template-kinds:\n  - {kind: WebApp, group: example.com, template: spec.pods}\n")
+    done = cli("lint", "--format", "json", cwd=tmp_path)
+    assert findings(done) == [("target-port-unresolved", "error")]
+    assert "WebApp default/shop" in json.loads(done.stdout)["findings"][0]["message"]
+
+
+@pytest.mark.parametrize(("content", "expected"), [
+    ("colour: red\n", "unknown key 'colour'; allowed: "),
+    ("rules:\n  target-port-unresolved: fatal\n", "rules.target-port-unresolved: 'fatal' is not allowed"),
+    ("rules:\n  no-such-rule: off\n", "rules.no-such-rule: unknown rule"),
+    ("schema: maybe\n", "schema: 'maybe' is not boolean"),
+    ("max-file-size: lots\n", "max-file-size: 'lots' is not a size"),
+    ("node-port-range: 9-3\n", "node-port-range: '9-3' is not a range"),
+    ("select: [\n", "cannot be read"),
+], ids=["unknown-key", "bad-severity", "unknown-rule", "bad-type", "bad-size", "bad-range", "broken-yaml"])
+def test_bad_configuration_is_exit_2_naming_file_and_key(app: Path, content: str, expected: str) -> None:
+    (app / ".kportlint.yaml").write_text(content)
+    done = cli("lint", cwd=app)
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr.startswith(f"kportlint: error: {app / '.kportlint.yaml'}")
+    assert expected in done.stderr and "Traceback" not in done.stderr
+
+
+def test_explicit_config_file(app: Path, tmp_path_factory) -> None:
+    other = tmp_path_factory.mktemp("conf") / "strict.yaml"
+    other.write_text("select: [target-port-undeclared]\n")
+    assert findings(cli("lint", "--format", "json", "--config", str(other), cwd=app)) == [
+        ("target-port-undeclared", "warning")]
+
+
+# --- suppressions -------------------------------------------------------------------------------
+
+def test_comment_on_the_line_and_above_and_for_the_file(app: Path) -> None:
+    text = APP.replace("      targetPort: http\n", "      targetPort: http  # kportlint: disable=target-port-unresolved\n")
+    text = text.replace("  ports:\n    - port: 9000\n", "  ports:\n    # kportlint: disable=target-port-undeclared\n    - port: 9000\n")
+    (app / "app.yaml").write_text(text)
+    assert findings(cli("lint", "--format", "json", cwd=app)) == []
+    (app / "app.yaml").write_text("# kportlint: disable-file=target-port-unresolved,target-port-undeclared\n" + APP)
+    assert findings(cli("lint", "--format", "json", cwd=app)) == []
+
+
+def test_annotation(app: Path) -> None:
+    text = APP.replace("metadata:\n  name: admin\n", "metadata:\n  name: admin\n  annotations:\n"
+                                                   "    kportlint.io/ignore: \"target-port-undeclared\"\n")
+    (app / "app.yaml").write_text(text)
+    assert findings(cli("lint", "--format", "json", cwd=app)) == [("target-port-unresolved", "error")]
+
+
+def test_unused_suppressions_only_when_asked(app: Path) -> None:
+    (app / "app.yaml").write_text(APP.replace("  name: web\nspec:\n  selector: {app: web}",
+                                              "  name: web\nspec:\n  selector: {app: web}  # kportlint: disable=dangling-service"))
+    assert ("unused-suppression", "info") not in findings(cli("lint", "--format", "json", cwd=app))
+    assert ("unused-suppression", "info") in findings(
+        cli("lint", "--format", "json", "--show-unused-suppressions", cwd=app))
+
+
+# --- output options -----------------------------------------------------------------------------------
+
+def test_statistics(app: Path) -> None:
+    done = cli("lint", "--statistics", cwd=app)
+    assert done.stdout.splitlines() == ["1  warning  target-port-undeclared", "1  error    target-port-unresolved",
+                                        "Found 2 problems (1 error, 1 warning) in 1 file, 3 objects."]
+
+
+def test_exit_zero_and_quiet(app: Path) -> None:
+    done = cli("lint", "--exit-zero", "--quiet", cwd=app)
+    assert done.returncode == 0
+    lines = done.stdout.splitlines()
+    assert len(lines) == 2 and all(": " in line and "Found" not in line for line in lines)
+    (app / "app.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n")
+    assert cli("lint", "--quiet", cwd=app).stdout == ""
+
+
+def test_auto_format_under_github_actions(app: Path) -> None:
+    done = cli("lint", cwd=app, env={"GITHUB_ACTIONS": "true"})
+    lines = done.stdout.splitlines()
+    assert lines[0].startswith("::error file=app.yaml,line=26,col=19,title=target-port-unresolved::Service default/web")
+    assert lines[1].startswith("::warning file=app.yaml,line=35,")
+
+
+def test_output_file_and_text_on_the_terminal(app: Path) -> None:
+    done = cli("lint", "--format", "json", "--output", "report.json", cwd=app)
+    report = json.loads((app / "report.json").read_text())
+    assert report["summary"]["findings"] == 2
+    assert done.stdout.endswith("Found 2 problems (1 error, 1 warning) in 1 file, 3 objects.\n")
+    assert done.stdout.startswith("app.yaml:")
+
+
+def test_step_summary_is_appended(app: Path) -> None:
+    summary = app / "summary.md"
+    summary.write_text("# earlier step\n")
+    cli("lint", "--format", "text", cwd=app, env={"GITHUB_STEP_SUMMARY": str(summary)})
+    text = summary.read_text()
+    assert text.startswith("# earlier step\n")
+    assert "target-port-unresolved" in text and "|" in text
