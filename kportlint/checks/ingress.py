@@ -127,6 +127,11 @@ def _gateway_route(route: Manifest, index: ObjectIndex) -> Iterator[Problem]:
                 f"reference (ResolvedRefs: RefNotPermitted). Add a ReferenceGrant in {namespace}."))
             continue
         port = ref.get("port")
+        if port is not None and not is_int(port):
+            yield Problem(route, pointer + "/port", (
+                f"{lead} port {port!r}, but a Gateway API backendRef port is a number (the Service's port); "
+                f"names are not allowed, so the API server rejects the route."))
+            continue
         if port is None:
             yield Problem(route, pointer, (
                 f"{lead} without a port: a backendRef to a Service must give the Service port, so the "
@@ -174,6 +179,13 @@ def _traefik_route(route: Manifest, index: ObjectIndex) -> Iterator[Problem]:
             continue  # a TraefikService, or a provider reference such as api@internal
         namespace = ref.get("namespace") if isinstance(ref.get("namespace"), str) else route.namespace
         port = _port(ref.get("port"))
+        if port is None and route.kind != "TraefikService" and index.named("Service", namespace, name) and not \
+                any(s.spec.get("type") == "ExternalName" for s in index.named("Service", namespace, name)):
+            yield Problem(route, pointer, (
+                f"{route.ref} sends traffic to Service {namespace}/{name} without a port: Traefik needs the "
+                f"Service port (a number or a name) for a Kubernetes Service, so it drops this service "
+                f"(\"service port not defined\") and the route has no server."))
+            continue
         verdict = check_backend(index, namespace, name, port, route.namespace)
         if verdict is not None:
             yield Problem(route, pointer + ("/port" if verdict.field == "port" else "/name"),

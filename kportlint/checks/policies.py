@@ -31,8 +31,10 @@ def _selector(value: Any) -> Optional[Selector]:
     return selector
 
 
-def _no_pods_message(what: str, selector: Selector, namespace: str, templates: list[PodTemplate]) -> str:
-    message = f"{what} selects pods with {selector.describe()}, but no pod template in namespace {namespace} has these labels"
+def _no_pods_message(what: str, selector: Selector, namespace: str, templates: list[PodTemplate],
+                     consequence: str = "") -> str:
+    message = (f"{what} selects pods with {selector.describe()}, but no pod template in namespace {namespace} "
+               f"has these labels{consequence}")
     pairs = dict(selector.match_labels)
     for template in templates:
         near = [k for k, v in pairs.items() if k in template.labels and template.labels[k] != v
@@ -40,7 +42,7 @@ def _no_pods_message(what: str, selector: Selector, namespace: str, templates: l
         exact = [k for k, v in pairs.items() if template.labels.get(k) == v]
         if near and len(near) + len(exact) == len(pairs):
             key = near[0]
-            return message + f"; the nearest, {template.ref}, has {key}={template.labels[key]}: did you mean that?"
+            return message + f" The nearest, {template.ref}, has {key}={template.labels[key]}: did you mean that?"
     return message
 
 
@@ -74,7 +76,7 @@ def networkpolicy_selector_no_match(policy: Manifest, index: ObjectIndex) -> Ite
                     f"the policy applies to no pod."), severity="info")
             else:
                 yield Problem(policy, "/spec/podSelector", (
-                    f"{_no_pods_message(what, target, ns, templates)}{consequence} Fix the podSelector, or use "
+                    f"{_no_pods_message(what, target, ns, templates, consequence)} Fix the podSelector, or use "
                     f"{{}} for every pod in the namespace."))
     elif target is not None:
         selected = templates
@@ -125,7 +127,7 @@ def _namespaces_matching(index: ObjectIndex, raw: Any) -> Optional[list[str]]:
     known = {m.name: {**string_map(m.metadata.get("labels")), "kubernetes.io/metadata.name": m.name}
              for m in index.of_kind("Namespace") if m.name}
     if selector.empty:
-        return sorted(set(index.namespaces()) | set(known))
+        return None  # every namespace of the cluster, most of which the files do not show
     if not known:
         return None
     return sorted(name for name, labels in known.items() if selector.matches(labels))
@@ -153,12 +155,17 @@ def _named_ports(policy: Manifest, i: int, rule: dict[str, Any], selected: list[
         if any(p.name == port and p.protocol == protocol for p in declared):
             continue
         names = [p.name for p in declared if p.name]
-        close = difflib.get_close_matches(port, names, n=1, cutoff=0.6)
-        hint = f" Did you mean '{close[0]}'?" if close else ""
+        other = sorted({p.protocol for p in declared if p.name == port})
+        if other:
+            what = f"declares '{port}' only with protocol {', '.join(other)}"
+            hint = f" Set protocol: {other[0]} on this port, or name the {protocol} port in the pods."
+        else:
+            what = f"declares a port with that name ({describe_ports(declared) or 'they declare no ports'})"
+            close = difflib.get_close_matches(port, names, n=1, cutoff=0.6)
+            hint = f" Did you mean '{close[0]}'?" if close else ""
         yield Problem(policy, f"/spec/ingress/{i}/ports/{k}/port", (
-            f"{policy.ref} opens the named port '{port}' ({protocol}), but no pod it selects declares a port "
-            f"with that name ({describe_ports(declared) or 'they declare no ports'}), so the rule opens nothing "
-            f"and that traffic stays blocked.{hint}"), severity="warning")
+            f"{policy.ref} opens the named port '{port}' ({protocol}), but no pod it selects {what}, so the "
+            f"rule opens nothing and that traffic stays blocked.{hint}"), severity="warning")
 
 
 # --- PodDisruptionBudget ---------------------------------------------------------------------------
@@ -167,15 +174,20 @@ def _named_ports(policy: Manifest, i: int, rule: dict[str, Any], selected: list[
 def pdb_selector_no_match(pdb: Manifest, index: ObjectIndex) -> Iterator[Problem]:
     ns = pdb.namespace
     templates = index.templates_in(ns)
+    if pdb.api_version == "policy/v1" and isinstance(pdb.data.get("spec"), dict) and "selector" not in pdb.spec:
+        yield Problem(pdb, "/spec", (
+            f"{pdb.ref} has no selector: in policy/v1 a budget without one selects no pods, so it protects "
+            f"nothing. Add selector.matchLabels with the workload's pod labels."))
+        return
+    yield from _label_keys_misplaced(pdb, "/spec/selector", pdb.spec.get("selector"))
     selector = _selector(pdb.spec.get("selector"))
     if not templates or selector is None or selector.empty or index.select(ns, selector):
         return
     if index.pods_may_be_unseen(ns):
         return  # an operator's pods, or labels kustomize adds: the files cannot tell
-    yield Problem(pdb, "/spec/selector", (
-        f"{_no_pods_message(pdb.ref, selector, ns, templates)}, so the budget protects no pod: a node drain "
-        f"or an upgrade may evict all of the pods it was meant to keep running. Make the selector match the "
-        f"workload's pod labels."))
+    yield Problem(pdb, "/spec/selector", _no_pods_message(
+        pdb.ref, selector, ns, templates, ", so the budget protects no pod: a node drain or an upgrade may evict "
+        "all of the pods it was meant to keep running. Make the selector match the workload's pod labels."))
 
 
 # --- HorizontalPodAutoscaler ----------------------------------------------------------------------
@@ -189,7 +201,17 @@ def scale_target_missing(hpa: Manifest, index: ObjectIndex) -> Iterator[Problem]
     if not isinstance(kind, str) or not isinstance(name, str) or has_placeholder(name) or has_placeholder(kind):
         return
     ns = hpa.namespace
-    if index.named(kind, ns, name):
+    found = index.named(kind, ns, name)
+    api_version = ref.get("apiVersion")
+    if found and isinstance(api_version, str) and "/" in api_version and not has_placeholder(api_version):
+        group = api_version.rsplit("/", 1)[0]
+        if not any(m.group == group for m in found):
+            yield Problem(hpa, "/spec/scaleTargetRef/apiVersion", (
+                f"{hpa.ref} scales {kind} '{name}' of API group {group} ({api_version}), but that {kind} is "
+                f"{found[0].api_version}: the autoscaler looks the target up by group and kind, finds none, "
+                f"and scales nothing. Set apiVersion: {found[0].api_version}."))
+        return
+    if found:
         return
     others = [m.name for m in index.of_kind(kind) if m.namespace == ns]
     elsewhere = sorted({m.namespace for m in index.of_kind(kind) if m.name == name})
@@ -210,10 +232,20 @@ def scale_target_missing(hpa: Manifest, index: ObjectIndex) -> Iterator[Problem]
 
 # --- prometheus-operator ServiceMonitor and PodMonitor --------------------------------------------
 
-def _judged_here(monitor: Manifest, namespaces: Optional[list[str]]) -> bool:
-    """Monitors are judged only against their own namespace: Services and pods elsewhere (the cluster's
-    kube-system, a chart's namespace) are rarely all in the linted files."""
-    return namespaces == [monitor.namespace]
+def _judged_here(monitor: Manifest, namespaces: Optional[list[str]], index: ObjectIndex) -> bool:
+    """Whether the files show the namespaces a monitor looks in: its own, or the matchNames it lists
+    when each of them holds Services (pods, for a PodMonitor) in the files. `any: true`, the cluster's
+    kube-system, or a chart's namespace are rarely all in the linted files."""
+    if namespaces is None:
+        return False
+    if namespaces == [monitor.namespace]:
+        return not index.pods_may_be_unseen(monitor.namespace)
+    for space in namespaces:
+        present = (any(s.namespace == space for s in index.of_kind("Service")) if monitor.kind == "ServiceMonitor"
+                   else bool(index.templates_in(space)))
+        if not present or index.pods_may_be_unseen(space):
+            return False
+    return True
 
 
 def _monitor_namespaces(monitor: Manifest, index: ObjectIndex) -> Optional[list[str]]:
@@ -236,7 +268,7 @@ def servicemonitor_selector_no_match(monitor: Manifest, index: ObjectIndex) -> I
     if selector is None or selector.empty:
         return
     namespaces = _monitor_namespaces(monitor, index)
-    if not _judged_here(monitor, namespaces) or index.pods_may_be_unseen(monitor.namespace):
+    if not _judged_here(monitor, namespaces, index):
         return
     where = "any namespace" if namespaces is None else "namespace " + ", ".join(namespaces)
     if monitor.kind == "ServiceMonitor":
@@ -266,7 +298,7 @@ def servicemonitor_port_unresolved(monitor: Manifest, index: ObjectIndex) -> Ite
     if selector is None:
         return
     namespaces = _monitor_namespaces(monitor, index)
-    if not _judged_here(monitor, namespaces) or index.pods_may_be_unseen(monitor.namespace):
+    if not _judged_here(monitor, namespaces, index):
         return  # Services and pods an operator makes may carry the port
     if monitor.kind == "ServiceMonitor":
         services = [s for s in _services_in(index, namespaces) if selector.matches(string_map(s.metadata.get("labels")))]

@@ -37,7 +37,7 @@ def check_backend(index: ObjectIndex, namespace: str, name: object, port: Union[
         return None  # two files define this Service (variants, overlays): one of them exposes the port
     service = services[0]
     ports = service_ports(service)
-    if service.spec.get("type") == "ExternalName" and not ports:
+    if service.spec.get("type") == "ExternalName" and (not ports or is_int(port)):
         return None  # the controller connects to the external name on the given port
     what = f"Service {namespace}/{name}"
     exposed = _exposed(ports)
