@@ -62,6 +62,7 @@ def test_wheel_holds_every_rule_file(wheel: Path):
     missing = [f"kportlint/rules/{i}.yaml" for i in RULE_IDS if f"kportlint/rules/{i}.yaml" not in names]
     assert not missing, f"the wheel lacks {missing}"
     assert "kportlint/rules/rule.schema.json" in names
+    assert "kportlint/config.schema.json" in names  # the configuration is validated against it
 
 
 def test_wheel_holds_every_module(wheel: Path):
@@ -88,6 +89,8 @@ def test_installed_wheel_loads_the_whole_catalog(installed: Path, tmp_path: Path
 
 def test_installed_wheel_lints(installed: Path, tmp_path: Path):
     shutil.copytree(REPO / "examples", tmp_path / "examples")
+    # a configuration file, validated against the schema the wheel ships
+    (tmp_path / ".kportlint.yaml").write_text("rules:\n  target-port-unresolved: error\n")
     done = run_installed(installed, """
         import sys
         from kportlint.cli import main

@@ -67,9 +67,10 @@ _REFERENCE_GROUPS = frozenset({
     "externaldns.k8s.io", "metallb.io", "gateway.networking.k8s.io", "split.smi-spec.io",
     "linkerd.io", "gateway.envoyproxy.io", "install.istio.io", "networking.gke.io", "cloud.google.com",
     "elbv2.k8s.aws", "projectcontour.io", "configuration.konghq.com", "policy.networking.k8s.io",
-    "monitoring.coreos.com", "argoproj.io", "kustomize.toolkit.fluxcd.io", "helm.toolkit.fluxcd.io",
     "crd.projectcalico.org", "projectcalico.org", "velero.io", "networking.x-k8s.io",
 })
+# Not reference-only, although they hold reference kinds: monitoring.coreos.com (a Prometheus runs
+# pods), argoproj.io (Applications, Workflows) and Flux's HelmRelease and Kustomization deploy pods.
 _REFERENCE_KINDS = frozenset({
     "ServiceMonitor", "PodMonitor", "PrometheusRule", "Probe", "ScrapeConfig", "AlertmanagerConfig",
     "VMServiceScrape", "VMPodScrape", "VMRule", "GrafanaDashboard", "GrafanaDatasource",
