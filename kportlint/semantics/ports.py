@@ -8,11 +8,11 @@
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 from typing import Any, Optional, Union
 
 from ..model import ContainerPort, Manifest, PodTemplate
+from .names import nearest_name
 
 DEFAULT_PROTOCOL = "TCP"
 
@@ -117,13 +117,9 @@ def suggest(service_port: ServicePort, declared: list[ContainerPort]) -> Optiona
     target = service_port.effective_target
     same_protocol = [p for p in declared if p.protocol == service_port.protocol]
     if isinstance(target, str):
-        names = [p.name for p in same_protocol if p.name]
-        for name in names:
-            if name.lower() == target.lower():
-                return name
-        close = difflib.get_close_matches(target, names, n=1, cutoff=0.6)
+        close = nearest_name(target, [p.name for p in same_protocol if p.name])
         if close:
-            return close[0]
+            return close
     candidates = list(dict.fromkeys((p.number, p.name) for p in same_protocol if p.number is not None))
     if service_port.name:
         for _, name in candidates:
