@@ -136,23 +136,26 @@ def lint(paths: tuple[str, ...], output_format: str, output_file: Optional[str],
                                               if field in given or field.replace("_", "-") in given})
     if "fail_on" not in given:
         fail_on = loaded.settings.get("fail-on", fail_on)
-    result = _run(targets, options, context, loaded, bool(paths))
+    result = _run(targets, options, context, loaded)
     terminal = _resolve_format("auto" if output_file else output_format)
     color = terminal == "text" and _wants_color()
     if output_file:
-        Path(output_file).write_text(REPORTERS[_resolve_format(output_format)](result, False), encoding="utf-8")
+        try:
+            Path(output_file).write_text(REPORTERS[_resolve_format(output_format)](result, False), encoding="utf-8")
+        except OSError as exc:
+            _fail(f"cannot write the report to {output_file}: {exc.strerror or exc}")
     if statistics:
         click.echo(_statistics(result, quiet), nl=False)
-    elif quiet and terminal == "text":
-        click.echo(REPORTERS["text"](result, color).rsplit("\n", 2)[0] + "\n" if result.findings else "", nl=False)
+    elif quiet and terminal in ("text", "github"):  # the findings, without the summary line
+        report = REPORTERS[terminal](result, color)
+        click.echo(report.rsplit("\n", 2)[0] + "\n" if result.findings else "", nl=False)
     else:
         click.echo(REPORTERS[terminal](result, color), nl=False)
     _step_summary(result)
     sys.exit(EXIT_FINDINGS if result.fails(fail_on) and not exit_zero else EXIT_CLEAN)
 
 
-def _run(targets: list[str], options: RunOptions, context: tuple[str, ...], loaded: "config.Config",
-         explicit: bool) -> Any:
+def _run(targets: list[str], options: RunOptions, context: tuple[str, ...], loaded: "config.Config") -> Any:
     """A plain run, or (with --context) the changed files judged within the repository."""
     if not context:
         return run(targets, options)

@@ -242,3 +242,9 @@ def test_step_summary_is_appended(app: Path) -> None:
     text = summary.read_text()
     assert text.startswith("# earlier step\n")
     assert "target-port-unresolved" in text and "|" in text
+
+
+def test_output_file_that_cannot_be_written_is_exit_2(app: Path) -> None:
+    done = cli("lint", "--format", "sarif", "--output", "missing/dir/report.sarif", cwd=app)
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr.startswith("kportlint: error: cannot write the report to missing/dir/report.sarif")
