@@ -136,9 +136,15 @@ def _unresolved_message(service: Manifest, port_route: PortRoute) -> str:
                f"but no container in {owners} names a port '{target}' with protocol {sp.protocol}, "
                f"so no pod receives this port's traffic.")
     other_protocol = [p for p in declared if p.name == target and p.protocol != sp.protocol]
-    if other_protocol:
+    twin = any(o.port == sp.port and o.protocol == other_protocol[0].protocol
+               for o in service_ports(service) if o is not sp) if other_protocol else False
+    if other_protocol and not twin:
         return message + (f" The pods name it with protocol {other_protocol[0].protocol}: set "
                           f"protocol: {other_protocol[0].protocol} on the Service port.")
+    if other_protocol:
+        message += (f" The pods name it with protocol {other_protocol[0].protocol}, and the Service already "
+                    f"exposes {sp.port}/{other_protocol[0].protocol} on another entry: this entry needs the "
+                    f"pods' {sp.protocol} port.")
     message += f" {_declared_text(templates)}"
     guess = suggest(sp, declared)
     if guess is not None:
