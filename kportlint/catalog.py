@@ -16,11 +16,9 @@ import jsonschema
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
+from .suppressions import SUPPRESSION_RULES as ENGINE_RULES  # rules the engine reports about directives
+
 _PACKAGE_DIR = Path(__file__).resolve().parent
-
-
-# Rules the engine reports itself: about suppression directives.
-ENGINE_RULES = ("unknown-suppression", "unused-suppression")
 
 
 class CatalogError(Exception):

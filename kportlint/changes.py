@@ -22,10 +22,12 @@ from .model import Finding
 def repository_files(start: str = ".") -> list[str]:
     """The manifests git tracks (and untracked, not ignored ones) below the repository root of
     `start`; empty when it is not a git repository."""
+    root = _root(start)
+    if root is None:
+        return []
     try:
-        root = _git(["rev-parse", "--show-toplevel"], start).strip()
         listed = _git(["ls-files", "-z", "--cached", "--others", "--exclude-standard"], root)
-    except (OSError, subprocess.CalledProcessError):
+    except (OSError, subprocess.CalledProcessError, subprocess.TimeoutExpired):
         return []
     return [os.path.join(root, name) for name in listed.split("\0")
             if name.endswith((".yaml", ".yml", ".json")) and os.path.isfile(os.path.join(root, name))]
@@ -36,7 +38,8 @@ def lint_changes(changed: list[str], context: list[str], options: RunOptions) ->
     changed_real = {item.real for item in discover(changed)}
     everything = changed + [path for path in context if os.path.realpath(path) not in changed_real]
     after = run(everything, options)
-    before = run(everything, options, overrides={real: _head_version(real) for real in changed_real})
+    root = _root(os.path.dirname(next(iter(changed_real)))) if changed_real else None
+    before = run(everything, options, overrides={real: _head_version(root, real) for real in changed_real})
     existing = {_key(f) for f in before.findings}
     kept = [f for f in after.findings if os.path.realpath(f.file) in changed_real or _key(f) not in existing]
     return RunResult(kept, after.files, after.documents, after.objects)
@@ -46,11 +49,19 @@ def _key(finding: Finding) -> tuple:
     return finding.rule, os.path.realpath(finding.file), finding.line, finding.column, finding.message
 
 
-def _head_version(path: str) -> Optional[bytes]:
-    """The file as committed in HEAD, or None when HEAD does not have it (a new file)."""
-    folder = os.path.dirname(path)
+def _root(folder: str) -> Optional[str]:
+    """The top of the git repository holding `folder`, or None outside one."""
     try:
-        root = _git(["rev-parse", "--show-toplevel"], folder).strip()
+        return _git(["rev-parse", "--show-toplevel"], folder).strip()
+    except (OSError, subprocess.CalledProcessError, subprocess.TimeoutExpired):
+        return None
+
+
+def _head_version(root: Optional[str], path: str) -> Optional[bytes]:
+    """The file as committed in HEAD, or None when HEAD does not have it (a new file)."""
+    if root is None:
+        return None
+    try:
         relative = os.path.relpath(path, root).replace(os.sep, "/")
         return subprocess.run(["git", "show", f"HEAD:{relative}"], cwd=root, capture_output=True,
                               check=True, timeout=60).stdout

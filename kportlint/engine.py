@@ -13,11 +13,8 @@ from .discovery import Excluder
 from .loader import DEFAULT_MAX_FILE_SIZE, load
 from .model import SEVERITY_RANK, Finding, Manifest, Problem, Settings, SourceFile
 from .semantics.workloads import BUILTIN_KINDS, KindTable, TemplateKind
-from .suppressions import ANNOTATION, Suppressions, annotation_unknown
-
-UNKNOWN_SUPPRESSION = "unknown-suppression"
-UNUSED_SUPPRESSION = "unused-suppression"
 from .semantics.schema import VersionError, resolve_version
+from .suppressions import ANNOTATION, UNKNOWN_SUPPRESSION, UNUSED_SUPPRESSION, Suppressions, annotation_unknown
 
 
 class SelectionError(ValueError):

@@ -32,6 +32,7 @@ class ObjectIndex:
         self._in_namespace: dict[str, list[int]] = defaultdict(list)
         self._answers: dict[Hashable, Any] = {}
         self._custom_by_name: dict[tuple[str, str], list[Manifest]] = defaultdict(list)
+        self._operator_namespaces: set[str] = set()  # namespaces holding custom resources that make pods
         for manifest in self.manifests:
             self._by_kind[manifest.kind].append(manifest)
             self._by_name[(manifest.kind, manifest.namespace, manifest.name)].append(manifest)
@@ -39,6 +40,7 @@ class ObjectIndex:
             if entry is None:
                 if may_create_pods(manifest):
                     self._custom_by_name[(manifest.namespace, manifest.name)].append(manifest)
+                    self._operator_namespaces.add(manifest.namespace)
                 continue
             self._template_kind_of[id(manifest)] = entry
             for template in pod_templates(manifest, entry):
@@ -75,12 +77,9 @@ class ObjectIndex:
     def pods_may_be_unseen(self, namespace: str) -> bool:
         """Whether pods of this namespace may carry labels the files do not show: an operator's
         custom resource there makes pods of its own, and kustomize's commonLabels add labels."""
-        return self.answer(("unseen", namespace), lambda: any(
-            m.namespace == namespace for m in self._custom_by_name_values()) or any(
-            t.owner.selectors_completed for t in self.templates_in(namespace)))
-
-    def _custom_by_name_values(self) -> list[Manifest]:
-        return [m for found in self._custom_by_name.values() for m in found]
+        return namespace in self._operator_namespaces or self.answer(
+            ("kustomize-labelled", namespace),
+            lambda: any(t.owner.selectors_completed for t in self.templates_in(namespace)))
 
     def custom_resources_named(self, namespace: str, name: str) -> list[Manifest]:
         """Custom resources that may run pods (not pod templates) with this name in the namespace."""

@@ -16,6 +16,10 @@ from typing import Iterable, Optional
 from .model import Finding, Manifest, SourceFile
 
 ANNOTATION = "kportlint.io/ignore"
+# The rules the engine reports about directives themselves.
+UNKNOWN_SUPPRESSION = "unknown-suppression"
+UNUSED_SUPPRESSION = "unused-suppression"
+SUPPRESSION_RULES = (UNKNOWN_SUPPRESSION, UNUSED_SUPPRESSION)
 _DIRECTIVE = re.compile(r"#\s*kportlint:\s*(?P<kind>disable-file|disable)\s*=\s*(?P<ids>[A-Za-z0-9_,\s-]*)")
 
 

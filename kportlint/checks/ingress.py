@@ -8,6 +8,7 @@ from ..index import ObjectIndex
 from ..model import Manifest, Problem
 from ..semantics.backends import check_backend
 from ..semantics.ports import is_int
+from ..semantics.workloads import mappings
 from .registry import check
 
 _GATEWAY_GROUP = "gateway.networking.k8s.io"
@@ -18,10 +19,6 @@ _TRAEFIK_KINDS = ("IngressRoute", "IngressRouteTCP", "IngressRouteUDP", "Traefik
 
 def _dict(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
-
-
-def _items(value: Any) -> list[tuple[int, dict[str, Any]]]:
-    return [(i, v) for i, v in enumerate(value) if isinstance(v, dict)] if isinstance(value, list) else []
 
 
 def _port(value: Any) -> Union[int, str, None]:
@@ -40,9 +37,9 @@ def ingress_backend_unresolved(ingress: Manifest, index: ObjectIndex) -> Iterato
     default_key = "defaultBackend" if v1 else "backend"
     if isinstance(spec.get(default_key), dict):
         backends.append((f"/spec/{default_key}", spec[default_key], "the default backend"))
-    for i, rule in _items(spec.get("rules")):
+    for i, rule in mappings(spec.get("rules")):
         host = rule.get("host") if isinstance(rule.get("host"), str) else "*"
-        for j, path in _items(_dict(rule.get("http")).get("paths")):
+        for j, path in mappings(_dict(rule.get("http")).get("paths")):
             if isinstance(path.get("backend"), dict):
                 where = f"{host}{path.get('path') if isinstance(path.get('path'), str) else ''}"
                 backends.append((f"/spec/rules/{i}/http/paths/{j}/backend", path["backend"], where))
@@ -84,13 +81,8 @@ def _ingress_backend(ingress: Manifest, index: ObjectIndex, pointer: str, backen
     verdict = check_backend(index, ingress.namespace, name, _port(port), ingress.namespace)
     if verdict is not None:
         yield Problem(ingress, port_pointer if verdict.field == "port" else name_pointer,
-                      f"{lead} Service '{name}' port {port!s}, but {_sentence(verdict.message)} The "
+                      f"{lead} Service '{name}' port {port!s}, but {verdict.message} The "
                       f"controller has nowhere to send these requests (503).", verdict.severity)
-
-
-def _sentence(text: str) -> str:
-    """check_backend's verdict after a "but"."""
-    return text
 
 
 # --- Gateway API and Traefik routes ---------------------------------------------------------------
@@ -105,10 +97,10 @@ def route_backend_unresolved(route: Manifest, index: ObjectIndex) -> Iterator[Pr
 
 def _gateway_route(route: Manifest, index: ObjectIndex) -> Iterator[Problem]:
     refs: list[tuple[str, dict[str, Any]]] = []
-    for i, rule in _items(route.spec.get("rules")):
-        for j, ref in _items(rule.get("backendRefs")):
+    for i, rule in mappings(route.spec.get("rules")):
+        for j, ref in mappings(rule.get("backendRefs")):
             refs.append((f"/spec/rules/{i}/backendRefs/{j}", ref))
-        for k, item in _items(rule.get("filters")):
+        for k, item in mappings(rule.get("filters")):
             mirror = _dict(_dict(item.get("requestMirror")).get("backendRef"))
             if mirror:
                 refs.append((f"/spec/rules/{i}/filters/{k}/requestMirror/backendRef", mirror))
@@ -140,7 +132,7 @@ def _gateway_route(route: Manifest, index: ObjectIndex) -> Iterator[Problem]:
         verdict = check_backend(index, namespace, name, _port(port), route.namespace)
         if verdict is not None:
             yield Problem(route, pointer + ("/port" if verdict.field == "port" else "/name"),
-                          f"{lead} port {port}, but {_sentence(verdict.message)} The gateway cannot route "
+                          f"{lead} port {port}, but {verdict.message} The gateway cannot route "
                           f"to it (ResolvedRefs: BackendNotFound), and those requests fail.", verdict.severity)
 
 
@@ -148,8 +140,8 @@ def _granted(index: ObjectIndex, route: Manifest, namespace: str, name: Any) -> 
     for grant in index.of_kind("ReferenceGrant"):
         if grant.namespace != namespace:
             continue
-        froms = [f for _, f in _items(grant.spec.get("from"))]
-        tos = [t for _, t in _items(grant.spec.get("to"))]
+        froms = [f for _, f in mappings(grant.spec.get("from"))]
+        tos = [t for _, t in mappings(grant.spec.get("to"))]
         allowed_from = any(f.get("group") == _GATEWAY_GROUP and f.get("kind") == route.kind
                            and f.get("namespace") == route.namespace for f in froms)
         allowed_to = any(t.get("group", "") in ("", "core") and t.get("kind") == "Service"
@@ -162,16 +154,16 @@ def _granted(index: ObjectIndex, route: Manifest, namespace: str, name: Any) -> 
 def _traefik_route(route: Manifest, index: ObjectIndex) -> Iterator[Problem]:
     refs: list[tuple[str, dict[str, Any]]] = []
     if route.kind == "TraefikService":
-        for j, ref in _items(_dict(route.spec.get("weighted")).get("services")):
+        for j, ref in mappings(_dict(route.spec.get("weighted")).get("services")):
             refs.append((f"/spec/weighted/services/{j}", ref))
         mirroring = _dict(route.spec.get("mirroring"))
         if mirroring:
             refs.append(("/spec/mirroring", mirroring))
-            for j, ref in _items(mirroring.get("mirrors")):
+            for j, ref in mappings(mirroring.get("mirrors")):
                 refs.append((f"/spec/mirroring/mirrors/{j}", ref))
     else:
-        for i, item in _items(route.spec.get("routes")):
-            for j, ref in _items(item.get("services")):
+        for i, item in mappings(route.spec.get("routes")):
+            for j, ref in mappings(item.get("services")):
                 refs.append((f"/spec/routes/{i}/services/{j}", ref))
     for pointer, ref in refs:
         name = ref.get("name")
@@ -190,6 +182,6 @@ def _traefik_route(route: Manifest, index: ObjectIndex) -> Iterator[Problem]:
         if verdict is not None:
             yield Problem(route, pointer + ("/port" if verdict.field == "port" else "/name"),
                           f"{route.ref} sends traffic to Service {namespace}/{name}"
-                          f"{'' if port is None else f' port {port}'}, but {_sentence(verdict.message)} "
+                          f"{'' if port is None else f' port {port}'}, but {verdict.message} "
                           f"Traefik has no server for this route, and its requests fail.", verdict.severity)
 

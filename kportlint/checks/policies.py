@@ -12,13 +12,10 @@ from ..semantics.names import nearest_name
 from ..semantics.ports import describe_ports
 from ..semantics.selectors import Selector, from_label_selector, string_map
 from ..semantics.templating import has_placeholder
+from ..semantics.workloads import mappings
 from .registry import check
 
 _MONITORING = "monitoring.coreos.com"
-
-
-def _items(value: Any) -> list[tuple[int, dict[str, Any]]]:
-    return [(i, v) for i, v in enumerate(value) if isinstance(v, dict)] if isinstance(value, list) else []
 
 
 def _selector(value: Any) -> Optional[Selector]:
@@ -81,8 +78,8 @@ def networkpolicy_selector_no_match(policy: Manifest, index: ObjectIndex) -> Ite
     elif target is not None:
         selected = templates
     for direction, peers_key in (("ingress", "from"), ("egress", "to")):
-        for i, rule in _items(policy.spec.get(direction)):
-            for j, peer in _items(rule.get(peers_key)):
+        for i, rule in mappings(policy.spec.get(direction)):
+            for j, peer in mappings(rule.get(peers_key)):
                 yield from _peer(policy, index, f"/spec/{direction}/{i}/{peers_key}/{j}", direction, peer)
             if direction == "ingress" and selected:
                 yield from _named_ports(policy, i, rule, selected)
@@ -147,7 +144,7 @@ def _label_keys_misplaced(owner: Manifest, pointer: str, raw: Any) -> Iterator[P
 
 def _named_ports(policy: Manifest, i: int, rule: dict[str, Any], selected: list[PodTemplate]) -> Iterator[Problem]:
     declared = [p for t in selected for p in t.serving_ports()]
-    for k, item in _items(rule.get("ports")):
+    for k, item in mappings(rule.get("ports")):
         port = item.get("port")
         if not isinstance(port, str) or not port or port.isdigit() or has_placeholder(port):
             continue
@@ -304,7 +301,7 @@ def servicemonitor_port_unresolved(monitor: Manifest, index: ObjectIndex) -> Ite
         services = [s for s in _services_in(index, namespaces) if selector.matches(string_map(s.metadata.get("labels")))]
         if not services:
             return
-        names = sorted({p.get("name") for s in services for _, p in _items(s.spec.get("ports"))
+        names = sorted({p.get("name") for s in services for _, p in mappings(s.spec.get("ports"))
                         if isinstance(p.get("name"), str)})
         what, owners = "Service port", ", ".join(dict.fromkeys(s.ref for s in services))
         endpoints_key = "endpoints"
@@ -316,7 +313,7 @@ def servicemonitor_port_unresolved(monitor: Manifest, index: ObjectIndex) -> Ite
         names = sorted({p.name for t in templates for p in t.serving_ports() if p.name})
         what, owners = "container port", ", ".join(dict.fromkeys(t.ref for t in templates))
         endpoints_key = "podMetricsEndpoints"
-    for i, endpoint in _items(monitor.spec.get(endpoints_key)):
+    for i, endpoint in mappings(monitor.spec.get(endpoints_key)):
         port = endpoint.get("port")
         if not isinstance(port, str) or not port or has_placeholder(port) or port in names:
             continue

@@ -45,8 +45,6 @@ def dns_label_problem(name: str) -> Optional[str]:
 def nearest_name(name: str, names: list[str]) -> Optional[str]:
     """The name the author most likely meant: the same but for case, a close spelling, or one that
     contains the other (`api` and `api-server`)."""
-    import difflib
-
     candidates = [n for n in dict.fromkeys(names) if n != name]
     for candidate in candidates:
         if candidate.lower() == name.lower():

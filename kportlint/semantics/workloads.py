@@ -109,6 +109,11 @@ def dig(data: Any, path: tuple[str, ...]) -> Any:
     return data
 
 
+def mappings(value: Any) -> list[tuple[int, dict[str, Any]]]:
+    """(index, item) of the mappings in a list; anything else (wrong types) yields nothing."""
+    return [(i, v) for i, v in enumerate(value) if isinstance(v, dict)] if isinstance(value, list) else []
+
+
 def pod_templates(manifest: Manifest, entry: TemplateKind) -> list[PodTemplate]:
     """The pod templates of a workload: its own, plus the preview pods of Argo Rollouts experiments."""
     template = pod_template(manifest, entry)
