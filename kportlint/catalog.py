@@ -30,6 +30,11 @@ class Example:
     description: str
     manifest: str
     options: Optional[dict[str, Any]] = None  # run options, with the configuration file's keys
+    file: str = "example.yaml"  # the name the example is linted under (kustomization.yaml, say)
+
+
+def _example(data: dict[str, Any]) -> Example:
+    return Example(data["description"], data["manifest"], data.get("options"), data.get("file", "example.yaml"))
 
 
 @dataclass(frozen=True)
@@ -78,8 +83,8 @@ def read_rules(folder: Path) -> dict[str, Rule]:
             id=data["id"], title=data["title"], severity=data["severity"], category=data["category"],
             description=data["description"].strip(), rationale=data["rationale"].strip(),
             remediation=data["remediation"].strip(),
-            bad=tuple(Example(e["description"], e["manifest"], e.get("options")) for e in examples["bad"]),
-            good=tuple(Example(e["description"], e["manifest"], e.get("options")) for e in examples["good"]),
+            bad=tuple(_example(e) for e in examples["bad"]),
+            good=tuple(_example(e) for e in examples["good"]),
             aliases=tuple(data.get("aliases", ())), options=data.get("options"),
             opt_in=bool(data.get("opt_in", False)),
         )

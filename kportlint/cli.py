@@ -257,6 +257,7 @@ def rule_doc(rule: Rule) -> str:
         parts.append(heading)
         for example in examples:
             manifest = _MARKER.sub(r"# <- \g<rule>", example.manifest.rstrip("\n"))
-            parts += [example.description + _flags(example.options) + ":", "```yaml", manifest, "```"]
+            named = f" (`{example.file}`)" if example.file != "example.yaml" else ""
+            parts += [example.description + named + _flags(example.options) + ":", "```yaml", manifest, "```"]
         parts.append("")
     return "\n".join(parts)

@@ -10,7 +10,9 @@ from .catalog import Rule, load_catalog
 from .checks import ALL_CHECKS
 from .index import ObjectIndex
 from .discovery import Excluder
-from .loader import DEFAULT_MAX_FILE_SIZE, load
+from . import kustomize
+from .kustomize import DEFAULT_TIMEOUT
+from .loader import DEFAULT_MAX_FILE_SIZE, BuildReport, load
 from .model import SEVERITY_RANK, Finding, Manifest, Problem, Settings, SourceFile
 from .semantics.workloads import BUILTIN_KINDS, KindTable, TemplateKind
 from .semantics.schema import VersionError, resolve_version
@@ -39,6 +41,9 @@ class RunOptions:
     node_port_range: tuple[int, int] = (30000, 32767)
     template_kinds: tuple[TemplateKind, ...] = ()  # custom resources that carry a pod template
     show_unused_suppressions: bool = False
+    build: bool = True  # build kustomizations with kustomize
+    kustomize: Optional[str] = None  # the kustomize or kubectl program (None: the bundled one, else PATH)
+    build_timeout: float = DEFAULT_TIMEOUT  # seconds for one build
 
 
 @dataclass
@@ -47,6 +52,9 @@ class RunResult:
     files: int = 0
     documents: int = 0
     objects: int = 0
+    builds: list[BuildReport] = field(default_factory=list)  # kustomization roots, built or failed
+    unbuilt_files: int = 0  # files in a kustomize tree that no build uses
+    notes: list[str] = field(default_factory=list)  # said once on stderr (kustomizations not built)
 
     def counts(self) -> dict[str, int]:
         counts = {"error": 0, "warning": 0, "info": 0}
@@ -104,16 +112,20 @@ def run(paths: list[str], options: RunOptions, stdin: Optional[BinaryIO] = None,
         except VersionError as exc:
             raise OptionError(f"--kubernetes-version: {exc}") from None
     excluded = Excluder(options.exclude, options.exclude_base) if options.exclude else None
+    try:
+        builder = kustomize.find(options.kustomize) if options.build else None
+    except kustomize.KustomizeNotFound as exc:
+        raise OptionError(str(exc)) from None
     loaded = load(paths, options.namespace, stdin=stdin, max_file_size=options.max_file_size, excluded=excluded,
-                  overrides=overrides)
+                  overrides=overrides, kustomize=builder, build_timeout=options.build_timeout)
     raw: list[tuple[Finding, Optional[Manifest]]] = []
     for diag in loaded.diagnostics:
         if diag.rule in enabled:
-            raw.append((Finding(diag.rule, catalog[diag.rule].severity, diag.message, diag.file,
-                                diag.line, diag.column), None))
+            raw.append((Finding(diag.rule, diag.severity or catalog[diag.rule].severity, diag.message, diag.file,
+                                diag.line, diag.column, builds=diag.builds), None))
     kinds = KindTable(BUILTIN_KINDS + options.template_kinds)
     index = ObjectIndex(loaded.manifests, kinds,
-                        Settings(kubernetes_version=version, node_port_range=options.node_port_range))
+                        Settings(kubernetes_version=version, node_port_range=options.node_port_range), loaded.units)
     for rule_id, spec in ALL_CHECKS.items():
         if rule_id not in enabled:
             continue
@@ -122,11 +134,15 @@ def run(paths: list[str], options: RunOptions, stdin: Optional[BinaryIO] = None,
         else:
             targets = [m for kind in spec.kinds for m in index.of_kind(kind)]
         for manifest in targets:
-            for problem in spec.function(manifest, index):
+            for problem in spec.function(manifest, index.view(manifest)):
                 raw.append((_finding(rule_id, catalog[rule_id], problem), manifest))
     findings = _suppressed(raw, loaded.files, index, catalog, enabled)
     findings = [_with_severity(f, catalog[f.rule], options.severities) for f in findings]
-    return RunResult(_unique_sorted(findings), len(loaded.files), loaded.documents, len(loaded.manifests))
+    notes = [f"kportlint: note: {loaded.kustomize_note}"] if loaded.kustomize_note else []
+    if loaded.kustomize_note and not options.build:
+        notes = [f"kportlint: note: {loaded.kustomize_note.replace('(no kustomize)', '(--no-kustomize)')}"]
+    return RunResult(_unique_sorted(findings), len(loaded.files), loaded.documents, len(loaded.manifests),
+                     loaded.builds, loaded.unbuilt_files, notes)
 
 
 def _suppressed(raw: list[tuple[Finding, Optional[Manifest]]], files: list[SourceFile], index: ObjectIndex,
@@ -144,10 +160,10 @@ def _suppressed(raw: list[tuple[Finding, Optional[Manifest]]], files: list[Sourc
         for manifest in index.manifests:
             for rule in annotation_unknown(manifest, aliases):
                 pointer = "/metadata/annotations/" + ANNOTATION.replace("/", "~1")
-                position = manifest.position(pointer)
+                file, position = manifest.location(pointer)
                 kept.append(Finding(UNKNOWN_SUPPRESSION, catalog[UNKNOWN_SUPPRESSION].severity, (
                     f"'{rule}' in the {ANNOTATION} annotation of {manifest.ref} is not a rule, so it "
-                    f"silences nothing; `kportlint rules` lists the ids"), manifest.source.path,
+                    f"silences nothing; `kportlint rules` lists the ids"), file,
                     position.line, position.column, manifest.kind, manifest.name, manifest.namespace, pointer))
     if UNUSED_SUPPRESSION in enabled:
         for directive, rule in suppressions.unused():
@@ -168,18 +184,30 @@ def _with_severity(finding: Finding, rule: Rule, severities: Mapping[str, str]) 
     return dataclasses.replace(finding, severity=level)
 
 
+# Rules that say whether traffic reaches pods: Service, workload, backend and policy selectors and ports.
+# When the files cannot tell whether an object is deployed as written, they say at most info.
+ROUTING_CATEGORIES = frozenset({"services", "workloads", "ingress", "routes", "policies"})
+
+
 def _finding(rule_id: str, rule: Rule, problem: Problem) -> Finding:
     manifest = problem.manifest
-    position = manifest.position(problem.pointer)
-    return Finding(rule_id, problem.severity or rule.severity, problem.message, manifest.source.path,
-                   position.line, position.column, manifest.kind, manifest.name, manifest.namespace,
-                   problem.pointer)
+    file, position = manifest.location(problem.pointer)
+    severity, message = problem.severity or rule.severity, problem.message
+    if manifest.cap and rule.category in ROUTING_CATEGORIES and severity != "info":
+        severity, message = "info", f"{message} (info, not {severity}: {manifest.cap}, so the files cannot tell)"
+    return Finding(rule_id, severity, message, file, position.line, position.column, manifest.kind,
+                   manifest.name, manifest.namespace, problem.pointer, tuple(sorted(manifest.builds)))
 
 
 def _unique_sorted(findings: list[Finding]) -> list[Finding]:
-    # An object that kustomize places in several namespaces is checked once per namespace; the same
-    # fault at the same place is reported once.
+    """One finding per fault and place. Builds that share a base report its faults once, naming every
+    build; findings that differ in their words (another namespace or name) stay apart."""
     unique: dict[tuple, Finding] = {}
     for finding in sorted(findings, key=Finding.sort_key):
-        unique.setdefault((finding.rule, finding.file, finding.line, finding.column), finding)
+        key = (finding.rule, finding.file, finding.line, finding.column, finding.message)
+        seen = unique.get(key)
+        if seen is None:
+            unique[key] = finding
+        elif finding.builds and set(finding.builds) - set(seen.builds):
+            unique[key] = dataclasses.replace(seen, builds=tuple(sorted(set(seen.builds) | set(finding.builds))))
     return list(unique.values())

@@ -17,8 +17,10 @@ class ObjectIndex:
     """Built once per run; answers the questions every rule asks."""
 
     def __init__(self, manifests: Iterable[Manifest], kinds: Optional[KindTable] = None,
-                 settings: Optional[Settings] = None) -> None:
+                 settings: Optional[Settings] = None, units: Optional[dict[str, frozenset[str]]] = None) -> None:
         self.kinds = kinds or KindTable()
+        self._alternatives = _alternatives(units or {})
+        self._views: dict[str, "UnitView"] = {}
         self.settings = settings or Settings()
         self.manifests: list[Manifest] = list(manifests)
         self._by_kind: dict[str, list[Manifest]] = defaultdict(list)
@@ -61,6 +63,17 @@ class ObjectIndex:
                 for value in values:
                     self._exact[(ns, key, value)].append(number)
 
+    def view(self, manifest: Manifest) -> "ObjectIndex":
+        """The index as the object's deployment unit sees it: a kustomize build sees its own objects
+        first and never those of its alternatives (builds that share a source file, such as two
+        overlays of one base, which are deployed to different places)."""
+        unit = next(iter(manifest.builds), None) if manifest.builds else None
+        if unit is None or unit not in self._alternatives:
+            return self
+        if unit not in self._views:
+            self._views[unit] = UnitView(self, unit, self._alternatives[unit])
+        return self._views[unit]  # type: ignore[return-value]
+
     def answer(self, key: Hashable, compute: Callable[[], T]) -> T:
         """Compute a derived fact (a Service's route) once per run, whichever rule asks first."""
         if key not in self._answers:
@@ -76,10 +89,8 @@ class ObjectIndex:
 
     def pods_may_be_unseen(self, namespace: str) -> bool:
         """Whether pods of this namespace may carry labels the files do not show: an operator's
-        custom resource there makes pods of its own, and kustomize's commonLabels add labels."""
-        return namespace in self._operator_namespaces or self.answer(
-            ("kustomize-labelled", namespace),
-            lambda: any(t.owner.selectors_completed for t in self.templates_in(namespace)))
+        custom resource there makes pods of its own."""
+        return namespace in self._operator_namespaces
 
     def custom_resources_named(self, namespace: str, name: str) -> list[Manifest]:
         """Custom resources that may run pods (not pod templates) with this name in the namespace."""
@@ -117,3 +128,64 @@ class ObjectIndex:
     def namespaces_selecting(self, selector: Selector) -> list[str]:
         """Namespaces in which the selector picks at least one pod template."""
         return [ns for ns in self.namespaces() if self.select(ns, selector)]
+
+
+def _alternatives(units: dict[str, frozenset[str]]) -> dict[str, frozenset[str]]:
+    """For each build, the other builds that share a source file with it."""
+    by_file: dict[str, set[str]] = defaultdict(set)
+    for unit, files in units.items():
+        for path in files:
+            by_file[path].add(unit)
+    found: dict[str, set[str]] = defaultdict(set)
+    for sharing in by_file.values():
+        if len(sharing) > 1:
+            for unit in sharing:
+                found[unit] |= sharing - {unit}
+    return {unit: frozenset(others) for unit, others in found.items()}
+
+
+class UnitView:
+    """An ObjectIndex seen from one build: its alternatives hidden, its own objects preferred."""
+
+    def __init__(self, index: ObjectIndex, unit: str, hidden: frozenset[str]) -> None:
+        self._index = index
+        self._unit = unit
+        self._hidden = hidden
+        self._kinds: dict[str, list[Manifest]] = {}
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._index, name)
+
+    def view(self, manifest: Manifest) -> ObjectIndex:
+        return self._index.view(manifest)
+
+    def _visible(self, manifest: Manifest) -> bool:
+        return not (manifest.builds & self._hidden)
+
+    def _nearest(self, found: list[T], owner: Callable[[T], Manifest]) -> list[T]:
+        visible = [item for item in found if self._visible(owner(item))]
+        own = [item for item in visible if self._unit in owner(item).builds]
+        return own or visible
+
+    def answer(self, key: Hashable, compute: Callable[[], T]) -> T:
+        return self._index.answer((self._unit, key), compute)
+
+    def of_kind(self, kind: str) -> list[Manifest]:
+        if kind not in self._kinds:
+            self._kinds[kind] = [m for m in self._index.of_kind(kind) if self._visible(m)]
+        return self._kinds[kind]
+
+    def named(self, kind: str, namespace: str, name: str) -> list[Manifest]:
+        return self._nearest(self._index.named(kind, namespace, name), lambda m: m)
+
+    def custom_resources_named(self, namespace: str, name: str) -> list[Manifest]:
+        return [m for m in self._index.custom_resources_named(namespace, name) if self._visible(m)]
+
+    def templates_in(self, namespace: str) -> list[PodTemplate]:
+        return [t for t in self._index.templates_in(namespace) if self._visible(t.owner)]
+
+    def select(self, namespace: str, selector: Selector) -> list[PodTemplate]:
+        return self._nearest(self._index.select(namespace, selector), lambda t: t.owner)
+
+    def namespaces_selecting(self, selector: Selector) -> list[str]:
+        return [ns for ns in self._index.namespaces() if self.select(ns, selector)]

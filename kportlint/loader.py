@@ -10,9 +10,12 @@ import sys
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO, Callable, Optional
 
-from . import kustomize, patches
+from . import origins
+from .fragments import looks_like_fragment
+from .kustomizations import Kustomization, Tree, generator_files, is_kustomization, is_remote, local_path
+from .kustomize import DEFAULT_TIMEOUT, Build, Copy, Kustomize, build_all, missing_file, needs_outside
 from .discovery import STDIN, InputFile, discover, display_path
-from .model import Manifest, Position, SourceFile, split_pointer
+from .model import Manifest, Position, SourceFile, join_pointer, split_pointer
 from .yamlnodes import YAMLSyntaxError, compose_all, locate, to_data
 
 # Rules whose findings come from the loader rather than from a check function.
@@ -22,7 +25,9 @@ FILE_UNREADABLE = "file-unreadable"
 FILE_TOO_LARGE = "file-too-large"
 DUPLICATE_KEY = "duplicate-key"
 YAML_UNSUPPORTED = "yaml-unsupported"
-LOADER_RULES = (YAML_SYNTAX, HELM_TEMPLATE, FILE_UNREADABLE, FILE_TOO_LARGE, DUPLICATE_KEY, YAML_UNSUPPORTED)
+KUSTOMIZE_BUILD_FAILED = "kustomize-build-failed"
+LOADER_RULES = (YAML_SYNTAX, HELM_TEMPLATE, FILE_UNREADABLE, FILE_TOO_LARGE, DUPLICATE_KEY, YAML_UNSUPPORTED,
+                KUSTOMIZE_BUILD_FAILED)
 # What the converter notices, as findings; a mapping used as a key in a file with template actions
 # marks a Helm template instead.
 _NOTE_RULES = {"duplicate-key": DUPLICATE_KEY, "complex-key": YAML_UNSUPPORTED,
@@ -53,6 +58,15 @@ class Diagnostic:
     line: int
     column: int
     message: str
+    severity: Optional[str] = None  # overrides the rule's default when set
+    builds: tuple[str, ...] = ()  # the kustomize builds it is about
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    root: str  # the root kustomization's folder, as shown
+    built: bool
+    error: str = ""
 
 
 @dataclass
@@ -61,6 +75,10 @@ class LoadResult:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     files: list[SourceFile] = field(default_factory=list)
     documents: int = 0
+    builds: list[BuildReport] = field(default_factory=list)
+    units: dict[str, frozenset[str]] = field(default_factory=dict)  # build -> the source files it used
+    unbuilt_files: int = 0  # files in a kustomize tree that no build uses
+    kustomize_note: str = ""  # said once on stderr: kustomizations found but not built
 
 
 @dataclass
@@ -88,8 +106,10 @@ class _Parsed:
 
 def load(paths: list[str], namespace: str = "default", stdin: Optional[BinaryIO] = None,
          max_file_size: int = DEFAULT_MAX_FILE_SIZE, excluded: Optional[Callable[[str], bool]] = None,
-         overrides: Optional[dict[str, Optional[bytes]]] = None) -> LoadResult:
-    """Read every manifest below `paths`. Raises discovery.PathNotFound for a missing path.
+         overrides: Optional[dict[str, Optional[bytes]]] = None, kustomize: Optional[Kustomize] = None,
+         build_timeout: float = DEFAULT_TIMEOUT) -> LoadResult:
+    """Read every manifest below `paths`, and build the kustomizations among them with `kustomize`
+    (None: lint them as plain files). Raises discovery.PathNotFound for a missing path.
 
     A file larger than `max_file_size` bytes is not read (0: no limit). `overrides` replaces the
     content of files (by resolved path), or leaves them out (None): the state before a change.
@@ -108,42 +128,180 @@ def load(paths: list[str], namespace: str = "default", stdin: Optional[BinaryIO]
         gc.freeze()  # what was loaded lives until the run ends: keep it out of later collections
         if gc_was_enabled:
             gc.enable()
-    plan = kustomize.plan({p.real: p.docs[0][1] for p in parsed if p.kustomization})
-    fragments: list[dict[str, Any]] = []
+    tree = Tree.of([Kustomization(p.real, p.source, p.docs[0][1]) for p in parsed if p.kustomization])
+    sources = _Sources({p.real: p for p in parsed}, result, max_file_size)
+    built, plain_reasons = _build(tree, kustomize, build_timeout, namespace, sources, result, overrides)
+    not_objects = tree.inputs()
+    unbuilt = 0
     for item in parsed:
         if item.kustomization:
             continue
-        kustomized = plan.namespaces.get(item.real)
-        listed_patch = item.real in plan.fragments
-        builds = frozenset(plan.builds.get(item.real, ()))
+        result.documents += len(item.docs)
+        if item.real in built or item.real in not_objects:
+            continue
+        cap = plain_reasons.get(item.real, "")
+        if not cap and tree.owner_of(item.real) is not None:
+            cap = "no kustomization builds this file"
+            unbuilt += 1
         for doc_index, data in item.docs:
-            result.documents += 1
             for base, obj in _objects(data):
-                if listed_patch or patches.looks_like_patch(item.real, obj):
-                    fragments.append(obj)
+                if looks_like_fragment(item.real, obj):
                     continue
-                for ns in kustomized or [_own_namespace(obj, namespace)]:
-                    result.manifests.append(Manifest(item.source, doc_index, base, obj, ns,
-                                                     item.real in plan.labelled, builds,
-                                                     bool(kustomized) or _has_namespace(obj)))
-    _apply_patches(fragments, result.manifests)
+                result.manifests.append(Manifest(item.source, doc_index, base, obj, _own_namespace(obj, namespace),
+                                                 namespace_given=_has_namespace(obj), cap=cap))
+    result.unbuilt_files = unbuilt
     return result
 
 
-def _apply_patches(fragments: list[dict[str, Any]], manifests: list[Manifest]) -> None:
-    """Merge each patch into the objects of its kind and name (once per object, not per namespace)."""
-    if not fragments:
-        return
-    targets: dict[tuple[str, str], dict[int, dict[str, Any]]] = {}
-    for manifest in manifests:
-        targets.setdefault((manifest.kind, manifest.name), {})[id(manifest.data)] = manifest.data
-    for fragment in fragments:
-        metadata = fragment.get("metadata")
-        name = metadata.get("name") if isinstance(metadata, dict) else None
-        kind = fragment.get("kind")
-        if isinstance(name, str) and isinstance(kind, str):
-            for data in targets.get((kind, name), {}).values():
-                patches.merge(data, {k: v for k, v in fragment.items() if k != "metadata"})
+def _build(tree: Tree, kustomize: Optional[Kustomize], timeout: float, namespace: str, sources: "_Sources",
+           result: LoadResult, overrides: Optional[dict[str, Optional[bytes]]]) -> tuple[set[str], dict[str, str]]:
+    """Build every root; the built objects join `result`. Returns the files the builds used, and for
+    the files of roots that were not built, why they are read as plain files."""
+    roots = tree.roots()
+    plain: dict[str, str] = {}
+    if not roots:
+        return set(), plain
+    if kustomize is None:
+        result.kustomize_note = (f"{_count(len(roots), 'kustomization')} not built (no kustomize), so "
+                                 f"{'its' if len(roots) == 1 else 'their'} files were linted as plain manifests")
+        for root in roots:
+            for path in tree.listed_files(root):
+                plain.setdefault(path, "kustomize was not run, so this kustomize tree was read as plain files")
+        return set(), plain
+    used: set[str] = set()
+    units: dict[str, set[str]] = {}
+    jobs = [(root.folder, _copy_for(tree, root, overrides)) for root in roots]
+    for root, outcome in zip(roots, build_all(kustomize, jobs, timeout)):
+        name = display_path(root.folder)
+        if outcome.output is None:
+            _build_failed(tree, root, outcome, result)
+            reason = f"the kustomize build of {name} failed, so this file was read as a plain file"
+            for path in tree.listed_files(root):
+                plain.setdefault(path, reason)
+            result.builds.append(BuildReport(name, False, outcome.error))
+            continue
+        result.builds.append(BuildReport(name, True, ""))
+        files = units.setdefault(name, set())
+        fallback = sources.file(root.path)
+        for doc_index, data in _built_documents(outcome.output):
+            for _, obj in _objects(data):
+                provenance = origins.take(obj, outcome.resolve)
+                placed = origins.place(obj, provenance, sources, fallback)
+                origin = provenance.path or provenance.generator
+                if origin:
+                    files.add(origin)
+                result.manifests.append(Manifest(
+                    placed.source, placed.doc_index, placed.base_pointer, obj, _own_namespace(obj, namespace),
+                    builds=frozenset({name}), namespace_given=_has_namespace(obj), locator=placed.locate))
+        used |= files
+    result.units = {name: frozenset(files) for name, files in units.items()}
+    return used, plain
+
+
+def _copy_for(tree: Tree, root: Kustomization, overrides: Optional[dict[str, Optional[bytes]]]) -> Optional[Copy]:
+    """A copy to build from when `overrides` change files of the root's tree (the state before a
+    change); None when the files on disk are the ones to build."""
+    if not overrides:
+        return None
+    folders = tuple(sorted({k.folder for k in tree.reach(root)}))
+    touched = {path: content for path, content in overrides.items()
+               if any(path.startswith(folder + os.sep) for folder in folders)}
+    if not touched:
+        return None
+    base = os.path.commonpath(folders)
+    return Copy(base, tuple(f for f in folders if not any(f.startswith(o + os.sep) for o in folders)), touched)
+
+
+def _built_documents(text: str) -> list[tuple[int, Any]]:
+    try:
+        return [(i, to_data(node).data) for i, node in enumerate(compose_all(text))]
+    except YAMLSyntaxError:  # kustomize writes valid YAML; never let a surprise stop the run
+        return []
+
+
+def _build_failed(tree: Tree, root: Kustomization, outcome: Build, result: LoadResult) -> None:
+    """One finding at the kustomization entry the failure names (else the root's first line)."""
+    secret_inputs = {path for k in tree.reach(root) for item in _list(k.data.get("secretGenerator"))
+                     for path in (os.path.realpath(os.path.join(k.folder, f)) for f in generator_files(item))}
+    outside = needs_outside(outcome.error, root.folder, secret_inputs)
+    missing = missing_file(outcome.error, root.folder)
+    where, pointer = root, ""
+    for kustomization in tree.reach(root):
+        found = _entry_naming(kustomization, missing, outcome.error)
+        if found:
+            where, pointer = kustomization, found
+            break
+    position = where.source.locate(0, pointer) if where.source.locate is not None else None
+    position = position or Position(1, 1)
+    if outside:
+        message = (f"kustomize cannot build this here: {outcome.error}. {outside[0].upper()}{outside[1:]}, so "
+                   f"its files were linted as plain manifests, with routing verdicts at most info.")
+    else:
+        message = (f"kustomize build fails: {outcome.error}. `kubectl apply -k` fails the same way, so nothing "
+                   f"here is deployed; its files were linted as plain manifests meanwhile.")
+    result.diagnostics.append(Diagnostic(KUSTOMIZE_BUILD_FAILED, where.source.path, position.line, position.column,
+                                         message, "info" if outside else None, (display_path(root.folder),)))
+
+
+def _entry_naming(kustomization: Kustomization, missing: Optional[str], error: str) -> str:
+    """The pointer of the entry of `kustomization` that the build error is about, or ""."""
+    data = kustomization.data
+    for key, items in data.items():
+        for i, item in enumerate(items if isinstance(items, list) else []):
+            entry = item if isinstance(item, str) else item.get("path") if isinstance(item, dict) else None
+            named = [entry] if isinstance(entry, str) and entry else generator_files(item)
+            for name in named:
+                resolved = os.path.realpath(os.path.join(kustomization.folder, local_path(name)))
+                if (missing is not None and resolved == missing) or (is_remote(name) and name in error):
+                    return join_pointer(key, i)
+    for key in ("helmCharts", "generators", "transformers"):
+        if key in data and (key == "helmCharts") == ("--enable-helm" in error or "HelmChart" in error):
+            return join_pointer(key)
+    return ""
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _count(count: int, word: str) -> str:
+    return f"{count} {word}" + ("" if count == 1 else "s")
+
+
+class _Sources:
+    """Parsed source files by resolved path: the linted ones, and others a build read (a base
+    outside the linted folder, a patch), parsed on demand so that findings can point into them."""
+
+    def __init__(self, parsed: dict[str, "_Parsed"], result: LoadResult, max_file_size: int) -> None:
+        self._parsed: dict[str, Optional[_Parsed]] = dict(parsed)
+        self._texts: dict[tuple[str, str], _Parsed] = {}
+        self._result = result
+        self._limit = max_file_size if max_file_size > 0 else None
+
+    def file(self, path: str) -> Optional["_Parsed"]:
+        if path not in self._parsed:
+            self._parsed[path] = self._read(path)
+        return self._parsed[path]
+
+    def _read(self, path: str) -> Optional["_Parsed"]:
+        try:
+            raw = _read(path, None, self._limit)
+        except OSError:
+            return None
+        text, _ = decode(raw)
+        if text is None or (self._limit is not None and len(raw) > self._limit):
+            return None
+        source = SourceFile(display_path(path), text, path)
+        self._result.files.append(source)
+        parsed = _parse(source)
+        parsed.real = path
+        return parsed
+
+    def text(self, text: str, name: str) -> "_Parsed":
+        key = (name, text)
+        if key not in self._texts:
+            self._texts[key] = _parse(SourceFile(name, text, name))
+        return self._texts[key]
 
 
 def _read_and_parse(item: InputFile, stdin: Optional[BinaryIO], result: LoadResult,
@@ -300,7 +458,7 @@ def _parse(source: SourceFile) -> _Parsed:
                     YAML_SYNTAX, source.path, exc.line + offset + 1, exc.column + 1,
                     f"YAML syntax error: {exc.message}; this document is skipped"))
     source.locate = _Locator(parsed)
-    parsed.kustomization = bool(parsed.docs) and kustomize.is_kustomization(source.origin, parsed.docs[0][1])
+    parsed.kustomization = bool(parsed.docs) and is_kustomization(source.origin, parsed.docs[0][1])
     return parsed
 
 

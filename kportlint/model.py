@@ -69,10 +69,15 @@ class Manifest:
     doc_index: int  # which YAML document in the file
     base_pointer: str  # where the object sits in its document ("" or "/items/3")
     data: dict[str, Any]
-    namespace: str  # effective namespace (metadata, kustomization or the run's default)
-    selectors_completed: bool = False  # a kustomization adds labels to its selectors and templates
-    builds: frozenset[str] = frozenset()  # the top-level kustomizations that deploy this object
-    namespace_given: bool = True  # set by metadata.namespace or a kustomization, not by --namespace
+    namespace: str  # effective namespace (metadata, or the run's default)
+    builds: frozenset[str] = frozenset()  # the kustomize build (its root folder, as shown) that made it
+    namespace_given: bool = True  # set by metadata.namespace (or a build), not by --namespace
+    # Why the files cannot tell whether this object is deployed as written (a kustomize tree read as
+    # plain files); its routing verdicts are then at most info. "" when they can.
+    cap: str = ""
+    # For a built object: pointer -> (file, position) in the sources that wrote the field.
+    locator: Optional[Callable[[str], Optional[tuple[str, Position]]]] = field(
+        default=None, repr=False, compare=False)
 
     @property
     def api_version(self) -> str:
@@ -113,12 +118,20 @@ class Manifest:
             return f"{self.kind} {name}"
         return f"{self.kind} {self.namespace}/{name}"
 
-    def position(self, pointer: str = "") -> Position:
-        """Position of the node at `pointer` (relative to this object), or its nearest parent."""
-        found = None
+    def location(self, pointer: str = "") -> tuple[str, Position]:
+        """File and position of the node at `pointer` (relative to this object), or of its nearest
+        parent; for a built object, in the file that wrote it (a resource, a patch, a kustomization)."""
+        if self.locator is not None:
+            found = self.locator(pointer)
+            if found is not None:
+                return found
+        position = None
         if self.source.locate is not None:
-            found = self.source.locate(self.doc_index, self.base_pointer + pointer)
-        return found or Position(1, 1)
+            position = self.source.locate(self.doc_index, self.base_pointer + pointer)
+        return self.source.path, position or Position(1, 1)
+
+    def position(self, pointer: str = "") -> Position:
+        return self.location(pointer)[1]
 
 
 @dataclass(frozen=True)
@@ -143,6 +156,7 @@ class Finding:
     name: str = ""
     namespace: str = ""
     pointer: str = ""
+    builds: tuple[str, ...] = ()  # the kustomize builds whose objects have this problem
 
     def sort_key(self) -> tuple:
         return (self.file, self.line, self.column, self.rule, self.message)
@@ -159,6 +173,7 @@ class Finding:
             "name": self.name,
             "namespace": self.namespace,
             "pointer": self.pointer,
+            "builds": list(self.builds),
         }
 
 

@@ -29,7 +29,8 @@ FINDING_LINE = re.compile(r"^(?P<file>.+?):(?P<line>[1-9]\d*):(?P<column>[1-9]\d
                           r"(?P<severity>error|warning|info) (?P<rule>[a-z0-9]+(?:-[a-z0-9]+)*) (?P<message>\S.*)$")
 SUMMARY_LINE = re.compile(r"^(No problems found \(\d+ files?, \d+ objects?\)|"
                           r"Found \d+ problems? \([^)]*\) in \d+ files?, \d+ objects?)\.$")
-FINDING_KEYS = {"rule", "severity", "message", "file", "line", "column", "kind", "name", "namespace", "pointer"}
+FINDING_KEYS = {"rule", "severity", "message", "file", "line", "column", "kind", "name", "namespace", "pointer",
+                "builds"}
 SUMMARY_KEYS = {"findings", "error", "warning", "info", "files", "documents", "objects"}
 
 # A Deployment that declares port 8080, and a Service that sends to 9090: a warning only
@@ -220,7 +221,8 @@ def test_json_shape(warning_and_error: Path):
         assert finding["line"] >= 1 and finding["column"] >= 1
         assert finding["pointer"].startswith("/spec/")
     assert report["summary"] == {"findings": 2, "error": 1, "warning": 1, "info": 0, "files": 2,
-                                 "documents": 3, "objects": 3}
+                                 "documents": 3, "objects": 3, "kustomizations": {"built": 0, "failed": 0},
+                                 "files_not_built": 0}
 
 
 def test_output_is_deterministic_and_sorted(tmp_path: Path):

@@ -19,7 +19,8 @@ REPOSITORIES = sorted(p.name for p in CORPUS.iterdir() if p.is_dir()) if CORPUS.
 
 pytestmark = pytest.mark.skipif(not REPOSITORIES, reason=f"no corpus at {CORPUS}")
 
-FINDING_KEYS = {"rule", "severity", "message", "file", "line", "column", "kind", "name", "namespace", "pointer"}
+FINDING_KEYS = {"rule", "severity", "message", "file", "line", "column", "kind", "name", "namespace", "pointer",
+                "builds"}
 
 
 @pytest.mark.parametrize("repository", REPOSITORIES or ["(no corpus)"])

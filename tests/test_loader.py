@@ -11,7 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kportlint.discovery import PathNotFound
+from kportlint import kustomize
+from kportlint.discovery import PathNotFound, display_path
 from kportlint.loader import load
 
 SERVICE = """\
@@ -192,11 +193,16 @@ spec:
           ports: [{name: https, containerPort: 8443}]
 """)
     write(tmp_path, "overlay/kustomization.yaml", "namespace: shop\nresources: [../base]\n")
-    result = load([str(tmp_path)])
-    [api] = result.manifests
-    assert api.namespace == "shop"
+    result = load([str(tmp_path)], kustomize=kustomize.find())
+    [api] = result.manifests  # the base is built inside the overlay, and the patch is no object
+    assert api.namespace == "shop" and api.builds == frozenset({display_path(str(tmp_path / "overlay"))})
     names = [c["name"] for c in api.data["spec"]["template"]["spec"]["containers"]]
-    assert names == ["api", "proxy"]
+    assert sorted(names) == ["api", "proxy"]
+    assert "annotations" not in api.data["metadata"]  # kportlint's build annotations are gone
+    file, position = api.location("/spec/template/spec/containers/0/ports/0/containerPort")
+    assert (os.path.basename(file), position.line) == ("sidecar.yaml", 10)  # the patch wrote it
+    file, position = api.location("/metadata/namespace")
+    assert (os.path.relpath(file, tmp_path), position.line) == ("overlay/kustomization.yaml", 1)
 
 
 def test_helm_chart_is_skipped_with_one_finding(tmp_path: Path) -> None:

@@ -14,14 +14,14 @@ def _examples():
     for rule in load_catalog().values():
         for kind in ("bad", "good"):
             for number, example in enumerate(getattr(rule, kind), start=1):
-                yield pytest.param(rule.id, kind, example.manifest, example.options,
+                yield pytest.param(rule.id, kind, example.manifest, example.options, example.file,
                                    id=f"{rule.id}/{kind}/{number}")
 
 
-@pytest.mark.parametrize(("rule", "kind", "manifest", "settings"), list(_examples()))
-def test_example(rule: str, kind: str, manifest: str, settings, tmp_path: Path, markers) -> None:
-    (tmp_path / "example.yaml").write_bytes(manifest.encode("utf-8"))
-    expected = markers.read({"example.yaml": manifest})
+@pytest.mark.parametrize(("rule", "kind", "manifest", "settings", "file"), list(_examples()))
+def test_example(rule: str, kind: str, manifest: str, settings, file: str, tmp_path: Path, markers) -> None:
+    (tmp_path / file).write_bytes(manifest.encode("utf-8"))
+    expected = markers.read({file: manifest})
     if kind == "good":
         assert not expected, "a good example holds no `# expect` marker"
     elif not any(e.rule == rule for e in expected):

@@ -28,7 +28,7 @@ def selector_template_mismatch(workload: Manifest, index: ObjectIndex) -> Iterat
     pointer = join_pointer(*entry.selector)
     what = f"{workload.kind} {workload.namespace}/{workload.name}"
     if raw is None:
-        if workload.api_version in _SELECTOR_REQUIRED and not workload.selectors_completed:
+        if workload.api_version in _SELECTOR_REQUIRED:
             yield Problem(workload, pointer.rsplit("/", 1)[0], (
                 f"{what} has no spec.selector: {workload.api_version} requires one, so the API server "
                 f"rejects the object and no pods are created. Add spec.selector.matchLabels with the "
@@ -44,8 +44,8 @@ def selector_template_mismatch(workload: Manifest, index: ObjectIndex) -> Iterat
             yield Problem(workload, pointer, f"{what} has a selector the API server cannot read: {parsed}.")
             return
         selector = parsed
-        if selector.empty and (not template.labels or workload.selectors_completed):
-            return  # a kustomize base whose commonLabels fill in both sides
+        if selector.empty and not template.labels:
+            return  # nothing to select yet: a kustomize base read as plain files, whose labels the build adds
         if selector.empty:
             yield Problem(workload, pointer, (
                 f"{what} has an empty selector: the API server rejects it, because the controller could "

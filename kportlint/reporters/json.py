@@ -1,8 +1,9 @@
 """The machine report. Its shape is documented in the README and kept stable:
 
 {"findings": [{"rule", "severity", "message", "file", "line", "column", "kind", "name", "namespace",
-               "pointer"}],
- "summary": {"findings", "error", "warning", "info", "files", "documents", "objects"}}
+               "pointer", "builds"}],
+ "summary": {"findings", "error", "warning", "info", "files", "documents", "objects",
+             "kustomizations": {"built", "failed"}, "files_not_built"}}
 """
 
 from __future__ import annotations
@@ -21,6 +22,9 @@ def render(result: RunResult, color: bool = False) -> str:
             "files": result.files,
             "documents": result.documents,
             "objects": result.objects,
+            "kustomizations": {"built": sum(b.built for b in result.builds),
+                               "failed": sum(not b.built for b in result.builds)},
+            "files_not_built": result.unbuilt_files,
         },
     }
     return json.dumps(report, indent=2, ensure_ascii=False) + "\n"

@@ -15,15 +15,36 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}" + ("" if count == 1 else "s")
 
 
+def built_by(builds: tuple[str, ...]) -> str:
+    """` (in the build of overlays/prod)`: which kustomize builds a finding is about."""
+    if not builds:
+        return ""
+    shown = list(builds[:3]) + ([f"{len(builds) - 3} more"] if len(builds) > 3 else [])
+    listed = shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " and " + shown[-1]
+    return f" (in the build{'s' if len(builds) > 1 else ''} of {listed})"
+
+
 def summary_line(result: RunResult) -> str:
     counts = result.counts()
     scanned = f"{_plural(result.files, 'file')}, {_plural(result.objects, 'object')}"
     if not result.findings:
-        return f"No problems found ({scanned})."
+        return f"No problems found ({scanned}){_builds(result)}."
     parts = [_plural(counts["error"], "error"), _plural(counts["warning"], "warning"),
              f"{counts['info']} info"]
     shown = ", ".join(p for p in parts if not p.startswith("0 "))
-    return f"Found {_plural(len(result.findings), 'problem')} ({shown}) in {scanned}."
+    return f"Found {_plural(len(result.findings), 'problem')} ({shown}) in {scanned}{_builds(result)}."
+
+
+def _builds(result: RunResult) -> str:
+    """`; 3 kustomizations built, 1 failed; 2 files that no kustomization builds`, when there are any."""
+    parts = []
+    if result.builds:
+        built = sum(b.built for b in result.builds)
+        failed = len(result.builds) - built
+        parts.append(f"{_plural(built, 'kustomization')} built" + (f", {failed} failed" if failed else ""))
+    if result.unbuilt_files:
+        parts.append(f"{_plural(result.unbuilt_files, 'file')} that no kustomization builds")
+    return "".join(f"; {part}" for part in parts)
 
 
 def render(result: RunResult, color: bool = False) -> str:
@@ -31,6 +52,6 @@ def render(result: RunResult, color: bool = False) -> str:
     for f in result.findings:
         where = _paint(f"{f.file}:{f.line}:{f.column}:", "1", color)
         severity = _paint(f.severity, _COLORS[f.severity], color)
-        lines.append(f"{where} {severity} {_paint(f.rule, '2', color)} {f.message}")
+        lines.append(f"{where} {severity} {_paint(f.rule, '2', color)} {f.message}{built_by(f.builds)}")
     lines.append(summary_line(result))
     return "\n".join(lines) + "\n"
