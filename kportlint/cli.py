@@ -81,8 +81,20 @@ def _split(values: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(part for value in values for part in value.split(","))
 
 
+def _version(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    """--version: kportlint's, and the kustomize it builds with (read from package metadata and
+    PATH, never by running it)."""
+    if not value or ctx.resilient_parsing:
+        return
+    from .kustomize import describe
+
+    click.echo(f"kportlint {__version__}\nkustomize: {describe()}")
+    ctx.exit()
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, "--version", prog_name="kportlint", message="%(prog)s %(version)s")
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=_version,
+              help="Show the version (and the kustomize in use) and exit.")
 def main() -> None:
     """kportlint: find Services whose traffic never reaches a pod, before you deploy."""
 
@@ -109,6 +121,12 @@ _FORMATS = ("auto", "text", "json", "github", "sarif")
 @click.option("--schema", is_flag=True, help="Also check every object against the Kubernetes schema.")
 @click.option("--kubernetes-version", metavar="X.Y",
               help="Kubernetes version whose schema --schema uses (default: the newest bundled).")
+@click.option("--kustomize", "kustomize_program", metavar="PROGRAM",
+              help="The kustomize or kubectl program that builds kustomizations (default: the bundled kubectl, "
+                   "else kustomize or kubectl on PATH).")
+@click.option("--no-kustomize", is_flag=True, help="Do not build kustomizations; lint their files as plain manifests.")
+@click.option("--kustomize-timeout", type=click.FloatRange(min=0, min_open=True), metavar="SECONDS",
+              help="Seconds one kustomize build may take (default: 60).")
 @click.option("--max-file-size", type=ByteSize(), default=DEFAULT_MAX_FILE_SIZE, show_default="32MiB",
               help="Skip larger files with a file-too-large finding (0: no limit).")
 @click.option("--show-unused-suppressions", is_flag=True, help="Report kportlint directives that silence nothing.")
@@ -119,7 +137,8 @@ _FORMATS = ("auto", "text", "json", "github", "sarif")
 @_guarded
 def lint(paths: tuple[str, ...], output_format: str, output_file: Optional[str], config_file: Optional[str],
          select: tuple[str, ...], ignore: tuple[str, ...], fail_on: str, exit_zero: bool, namespace: str,
-         schema: bool, kubernetes_version: Optional[str], max_file_size: int, show_unused_suppressions: bool,
+         schema: bool, kubernetes_version: Optional[str], kustomize_program: Optional[str], no_kustomize: bool,
+         kustomize_timeout: Optional[float], max_file_size: int, show_unused_suppressions: bool,
          statistics: bool, quiet: bool, context: tuple[str, ...]) -> None:
     """Lint manifests in PATHS (files or folders; default: the current folder; - reads stdin)."""
     ctx = click.get_current_context()
@@ -134,9 +153,17 @@ def lint(paths: tuple[str, ...], output_format: str, output_file: Optional[str],
                  "show_unused_suppressions": show_unused_suppressions}
     options = dataclasses.replace(options, **{field: value for field, value in overrides.items()
                                               if field in given or field.replace("_", "-") in given})
+    if kustomize_program:
+        options = dataclasses.replace(options, kustomize=kustomize_program, build=True)
+    if no_kustomize:
+        options = dataclasses.replace(options, build=False)
+    if kustomize_timeout:
+        options = dataclasses.replace(options, build_timeout=kustomize_timeout)
     if "fail_on" not in given:
         fail_on = loaded.settings.get("fail-on", fail_on)
     result = _run(targets, options, context, loaded)
+    for note in result.notes:
+        click.echo(note, err=True)
     terminal = _resolve_format("auto" if output_file else output_format)
     color = terminal == "text" and _wants_color()
     if output_file:

@@ -183,6 +183,13 @@ def apply(options: RunOptions, settings: Mapping[str, Any], base: str = "") -> R
         elif key == "exclude":
             changes["exclude"] = tuple(value)
             changes["exclude_base"] = base
+        elif key == "kustomize":
+            changes["build"] = value is not False
+            if isinstance(value, str):
+                located = os.path.join(base, value) if os.sep in value or "/" in value else value
+                changes["kustomize"] = located
+        elif key == "kustomize-timeout":
+            changes["build_timeout"] = float(value)
         elif key == "node-port-range":
             low, high = (int(n) for n in value.split("-"))
             changes["node_port_range"] = (low, high)

@@ -141,8 +141,11 @@ def load(paths: list[str], namespace: str = "default", stdin: Optional[BinaryIO]
             continue
         cap = plain_reasons.get(item.real, "")
         if not cap and tree.owner_of(item.real) is not None:
-            cap = "no kustomization builds this file"
-            unbuilt += 1
+            if kustomize is None:
+                cap = _NOT_RUN
+            else:
+                cap = "no kustomization builds this file"
+                unbuilt += 1
         for doc_index, data in item.docs:
             for base, obj in _objects(data):
                 if looks_like_fragment(item.real, obj):
@@ -151,6 +154,9 @@ def load(paths: list[str], namespace: str = "default", stdin: Optional[BinaryIO]
                                                  namespace_given=_has_namespace(obj), cap=cap))
     result.unbuilt_files = unbuilt
     return result
+
+
+_NOT_RUN = "kustomize was not run, so this kustomize tree was read as plain files"
 
 
 def _build(tree: Tree, kustomize: Optional[Kustomize], timeout: float, namespace: str, sources: "_Sources",
@@ -163,10 +169,11 @@ def _build(tree: Tree, kustomize: Optional[Kustomize], timeout: float, namespace
         return set(), plain
     if kustomize is None:
         result.kustomize_note = (f"{_count(len(roots), 'kustomization')} not built (no kustomize), so "
-                                 f"{'its' if len(roots) == 1 else 'their'} files were linted as plain manifests")
+                                 f"{'its' if len(roots) == 1 else 'their'} files were linted as plain manifests, "
+                                 f"with routing verdicts at most info")
         for root in roots:
             for path in tree.listed_files(root):
-                plain.setdefault(path, "kustomize was not run, so this kustomize tree was read as plain files")
+                plain.setdefault(path, _NOT_RUN)
         return set(), plain
     used: set[str] = set()
     units: dict[str, set[str]] = {}

