@@ -140,7 +140,7 @@ def run(paths: list[str], options: RunOptions, stdin: Optional[BinaryIO] = None,
     findings = [_with_severity(f, catalog[f.rule], options.severities) for f in findings]
     notes = [f"kportlint: note: {loaded.kustomize_note}"] if loaded.kustomize_note else []
     if loaded.kustomize_note and not options.build:
-        notes = [f"kportlint: note: {loaded.kustomize_note.replace('(no kustomize)', '(--no-kustomize)')}"]
+        notes = [f"kportlint: note: {loaded.kustomize_note.replace('(no kustomize)', '(building is turned off)')}"]
     return RunResult(_unique_sorted(findings), len(loaded.files), loaded.documents, len(loaded.manifests),
                      loaded.builds, loaded.unbuilt_files, notes)
 

@@ -390,7 +390,7 @@ def test_no_kustomize_says_so_once_and_caps_routing_verdicts(tmp_path: Path):
                              + SERVICE.format(selector="api", target="nope")})
     done = kportlint_cli("lint", "--no-kustomize", "--format", "json", str(tmp_path))
     assert done.returncode == 0, done.stdout + done.stderr
-    assert done.stderr == ("kportlint: note: 1 kustomization not built (--no-kustomize), so its files were "
+    assert done.stderr == ("kportlint: note: 1 kustomization not built (building is turned off), so its files were "
                            "linted as plain manifests, with routing verdicts at most info\n")
     [finding] = json.loads(done.stdout)["findings"]
     assert finding["rule"] == "target-port-unresolved" and finding["severity"] == "info"

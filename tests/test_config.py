@@ -125,6 +125,27 @@ def test_node_port_range(app: Path) -> None:
     assert ("invalid-port", "error") not in findings(cli("lint", "--format", "json", cwd=app))
 
 
+def test_kustomize_keys(app: Path) -> None:
+    (app / "kustomization.yaml").write_text("resources: [app.yaml]\n")
+    built = cli("lint", "--format", "json", cwd=app)
+    assert json.loads(built.stdout)["summary"]["kustomizations"] == {"built": 1, "failed": 0}
+    assert {f["severity"] for f in json.loads(built.stdout)["findings"]} == {"error", "warning"}
+    (app / ".kportlint.yaml").write_text("kustomize: false\n")
+    plain = cli("lint", "--format", "json", cwd=app)
+    assert "not built (building is turned off)" in plain.stderr  # said once, on stderr
+    assert {f["severity"] for f in json.loads(plain.stdout)["findings"]} == {"info"}
+    (app / "bin").mkdir()
+    program = app / "bin" / "kustomize"
+    program.write_text("#!/bin/sh\necho 'error: this kustomize always fails' >&2\nexit 1\n")
+    program.chmod(0o755)
+    (app / ".kportlint.yaml").write_text("kustomize: bin/kustomize\nkustomize-timeout: 5\n")  # relative to the file
+    failed = json.loads(cli("lint", "--format", "json", cwd=app).stdout)
+    assert failed["summary"]["kustomizations"] == {"built": 0, "failed": 1}
+    assert any(f["rule"] == "kustomize-build-failed" and "this kustomize always fails" in f["message"]
+               for f in failed["findings"])
+    assert cli("lint", "--kustomize", "kubectl", "--format", "json", cwd=app).stderr == ""  # the flag wins
+
+
 def test_pod_template_kinds(tmp_path: Path) -> None:
     (tmp_path / "app.yaml").write_text("""\
 apiVersion: example.com/v1
@@ -160,8 +181,10 @@ spec:
     ("schema: maybe\n", "schema: 'maybe' is not boolean"),
     ("max-file-size: lots\n", "max-file-size: 'lots' is not a size"),
     ("node-port-range: 9-3\n", "node-port-range: '9-3' is not a range"),
+    ("kustomize-timeout: 0\n", "kustomize-timeout: "),
     ("select: [\n", "cannot be read"),
-], ids=["unknown-key", "bad-severity", "unknown-rule", "bad-type", "bad-size", "bad-range", "broken-yaml"])
+], ids=["unknown-key", "bad-severity", "unknown-rule", "bad-type", "bad-size", "bad-range", "bad-timeout",
+                             "broken-yaml"])
 def test_bad_configuration_is_exit_2_naming_file_and_key(app: Path, content: str, expected: str) -> None:
     (app / ".kportlint.yaml").write_text(content)
     done = cli("lint", cwd=app)
