@@ -130,6 +130,8 @@ _FORMATS = ("auto", "text", "json", "github", "sarif")
 @click.option("--max-file-size", type=ByteSize(), default=DEFAULT_MAX_FILE_SIZE, show_default="32MiB",
               help="Skip larger files with a file-too-large finding (0: no limit).")
 @click.option("--show-unused-suppressions", is_flag=True, help="Report kportlint directives that silence nothing.")
+@click.option("--show-files", is_flag=True,
+              help="List the files read and the kustomizations built or failed, instead of the findings.")
 @click.option("--statistics", is_flag=True, help="Show the number of findings per rule instead of the findings.")
 @click.option("--quiet", "-q", is_flag=True, help="Print the findings and nothing else.")
 @click.option("--context", "context", multiple=True, metavar="PATH",
@@ -139,7 +141,7 @@ def lint(paths: tuple[str, ...], output_format: str, output_file: Optional[str],
          select: tuple[str, ...], ignore: tuple[str, ...], fail_on: str, exit_zero: bool, namespace: str,
          schema: bool, kubernetes_version: Optional[str], kustomize_program: Optional[str], no_kustomize: bool,
          kustomize_timeout: Optional[float], max_file_size: int, show_unused_suppressions: bool,
-         statistics: bool, quiet: bool, context: tuple[str, ...]) -> None:
+         show_files: bool, statistics: bool, quiet: bool, context: tuple[str, ...]) -> None:
     """Lint manifests in PATHS (files or folders; default: the current folder; - reads stdin)."""
     ctx = click.get_current_context()
     given = {name for name in ctx.params
@@ -171,6 +173,9 @@ def lint(paths: tuple[str, ...], output_format: str, output_file: Optional[str],
             Path(output_file).write_text(REPORTERS[_resolve_format(output_format)](result, False), encoding="utf-8")
         except OSError as exc:
             _fail(f"cannot write the report to {output_file}: {exc.strerror or exc}")
+    if show_files:
+        click.echo(_files(result), nl=False)
+        sys.exit(EXIT_CLEAN)
     if statistics:
         click.echo(_statistics(result, quiet), nl=False)
     elif quiet and terminal in ("text", "github"):  # the findings, without the summary line
@@ -201,6 +206,15 @@ def _resolve_format(name: str) -> str:
     if name != "auto":
         return name
     return "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
+
+
+def _files(result: Any) -> str:
+    """--show-files: each file read, then each kustomization root and whether it was built."""
+    lines = sorted(set(result.paths))
+    for build in result.builds:
+        lines.append(f"kustomization {build.root}: " + ("built" if build.built else f"failed: {build.error}"))
+    lines += [f"not built by any kustomization: {path}" for path in result.unbuilt]
+    return "\n".join(lines) + "\n" if lines else ""
 
 
 def _statistics(result: Any, quiet: bool) -> str:

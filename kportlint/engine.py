@@ -53,8 +53,13 @@ class RunResult:
     documents: int = 0
     objects: int = 0
     builds: list[BuildReport] = field(default_factory=list)  # kustomization roots, built or failed
-    unbuilt_files: int = 0  # files in a kustomize tree that no build uses
+    unbuilt: list[str] = field(default_factory=list)  # files in a kustomize tree that no build uses
+    paths: list[str] = field(default_factory=list)  # the files read, as shown
     notes: list[str] = field(default_factory=list)  # said once on stderr (kustomizations not built)
+
+    @property
+    def unbuilt_files(self) -> int:
+        return len(self.unbuilt)
 
     def counts(self) -> dict[str, int]:
         counts = {"error": 0, "warning": 0, "info": 0}
@@ -142,7 +147,8 @@ def run(paths: list[str], options: RunOptions, stdin: Optional[BinaryIO] = None,
     if loaded.kustomize_note and not options.build:
         notes = [f"kportlint: note: {loaded.kustomize_note.replace('(no kustomize)', '(building is turned off)')}"]
     return RunResult(_unique_sorted(findings), len(loaded.files), loaded.documents, len(loaded.manifests),
-                     loaded.builds, loaded.unbuilt_files, notes)
+                     builds=loaded.builds, unbuilt=loaded.unbuilt, notes=notes,
+                     paths=[f.path for f in loaded.files])
 
 
 def _suppressed(raw: list[tuple[Finding, Optional[Manifest]]], files: list[SourceFile], index: ObjectIndex,

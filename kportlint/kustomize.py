@@ -207,7 +207,8 @@ def clean_error(stderr: str, stage: str, root: str) -> str:
     for folder in (root, stage):
         text = text.replace(folder + os.sep, "")
     text = _ABSOLUTE.sub(lambda m: _shown(m.group(0)), text)
-    return text.replace("\\n", " ").replace("\n", " ").rstrip("'\"\\ ")
+    text = text.replace("\\n", " ").replace("\n", " ").rstrip("\"\\ ")
+    return text[:-1] if text.endswith("'") and text.count("'") % 2 else text
 
 
 def _shown(path: str) -> str:

@@ -77,7 +77,7 @@ class LoadResult:
     documents: int = 0
     builds: list[BuildReport] = field(default_factory=list)
     units: dict[str, frozenset[str]] = field(default_factory=dict)  # build -> the source files it used
-    unbuilt_files: int = 0  # files in a kustomize tree that no build uses
+    unbuilt: list[str] = field(default_factory=list)  # files in a kustomize tree that no build uses, as shown
     kustomize_note: str = ""  # said once on stderr: kustomizations found but not built
 
 
@@ -132,7 +132,6 @@ def load(paths: list[str], namespace: str = "default", stdin: Optional[BinaryIO]
     sources = _Sources({p.real: p for p in parsed}, result, max_file_size)
     built, plain_reasons = _build(tree, kustomize, build_timeout, namespace, sources, result, overrides)
     not_objects = tree.inputs()
-    unbuilt = 0
     for item in parsed:
         if item.kustomization:
             continue
@@ -145,14 +144,13 @@ def load(paths: list[str], namespace: str = "default", stdin: Optional[BinaryIO]
                 cap = _NOT_RUN
             else:
                 cap = "no kustomization builds this file"
-                unbuilt += 1
+                result.unbuilt.append(item.source.path)
         for doc_index, data in item.docs:
             for base, obj in _objects(data):
                 if looks_like_fragment(item.real, obj):
                     continue
                 result.manifests.append(Manifest(item.source, doc_index, base, obj, _own_namespace(obj, namespace),
                                                  namespace_given=_has_namespace(obj), cap=cap))
-    result.unbuilt_files = unbuilt
     return result
 
 

