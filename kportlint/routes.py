@@ -9,7 +9,9 @@ from __future__ import annotations
 from typing import Optional
 
 from .index import ObjectIndex
+from .kustomize import find
 from .loader import load
+from .reporters.text import built_by
 from .model import Manifest
 from .semantics.ports import SERVED, UNDECLARED, UNKNOWN, UNRESOLVED, describe_ports, service_ports
 from .semantics.routing import endpoint_objects, endpoint_ports, is_selectorless, route_service
@@ -20,21 +22,22 @@ _MARKS = {SERVED: "ok", UNRESOLVED: "NO TRAFFIC: name not declared", UNDECLARED:
 
 def describe_routes(paths: list[str], namespace: str = "default", only: Optional[str] = None) -> str:
     """One block per Service: selector -> workloads -> per port, how each workload serves it."""
-    loaded = load(paths, namespace)
-    index = ObjectIndex(loaded.manifests)
+    loaded = load(paths, namespace, kustomize=find())
+    index = ObjectIndex(loaded.manifests, units=loaded.units)
     blocks = []
-    for service in sorted(index.of_kind("Service"), key=lambda s: (s.namespace, s.name, s.source.path)):
+    for service in sorted(index.of_kind("Service"),
+                          key=lambda s: (s.namespace, s.name, s.source.path, sorted(s.builds))):
         if only and only not in (service.name, f"{service.namespace}/{service.name}"):
             continue
-        blocks.append(_service_block(service, index))
+        blocks.append(_service_block(service, index.view(service)))
     if not blocks:
         return "No Service found.\n" if not only else f"No Service '{only}' found.\n"
     return "\n".join(blocks)
 
 
 def _service_block(service: Manifest, index: ObjectIndex) -> str:
-    where = service.position("")
-    lines = [f"Service {service.namespace}/{service.name}  ({service.source.path}:{where.line})"]
+    file, where = service.location("")
+    lines = [f"Service {service.namespace}/{service.name}  ({file}:{where.line}){built_by(tuple(service.builds))}"]
     if service.spec.get("type") == "ExternalName":
         lines.append(f"  ExternalName: DNS alias of {service.spec.get('externalName')!s}; no pods")
         return "\n".join(lines) + "\n"
