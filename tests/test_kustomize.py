@@ -9,37 +9,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+from manifests import DEPLOYMENT, SERVICE
+
 SCRIPT = Path(sys.executable).parent / ("kportlint.exe" if os.name == "nt" else "kportlint")
 
-DEPLOYMENT = """\
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-spec:
-  selector:
-    matchLabels: {app: web}
-  template:
-    metadata:
-      labels: {app: web}
-    spec:
-      containers:
-        - name: web
-          image: example/web:1
-          ports:
-            - {name: http, containerPort: 8080}
-"""
-SERVICE = """\
-apiVersion: v1
-kind: Service
-metadata:
-  name: web
-spec:
-  selector: {app: web}
-  ports:
-    - port: 80
-      targetPort: htp
-"""
+BROKEN_SERVICE = SERVICE.replace("targetPort: http", "targetPort: htp")
 
 
 def write(root: Path, files: dict[str, str]) -> Path:
@@ -63,7 +37,7 @@ def tree(root: Path) -> Path:
     return write(root, {
         "base/kustomization.yaml": "resources: [deployment.yaml, service.yaml]\n",
         "base/deployment.yaml": DEPLOYMENT,
-        "base/service.yaml": SERVICE,
+        "base/service.yaml": BROKEN_SERVICE,
         "overlays/prod/kustomization.yaml": "namespace: prod\nresources: [../../base]\n",
         "overlays/dev/kustomization.yaml": "namespace: dev\nnamePrefix: dev-\nresources: [../../base]\n",
     })
@@ -108,14 +82,14 @@ def test_the_same_finding_from_two_builds_is_reported_once_naming_both(tmp_path:
 def test_a_directive_in_a_source_file_works_on_what_is_built_from_it(tmp_path: Path) -> None:
     tree(tmp_path)
     service = tmp_path / "base" / "service.yaml"
-    service.write_text(SERVICE.replace("targetPort: htp", "targetPort: htp  # kportlint: disable=target-port-unresolved"))
+    service.write_text(BROKEN_SERVICE.replace("targetPort: htp", "targetPort: htp  # kportlint: disable=target-port-unresolved"))
     assert findings(lint("--format", "json", ".", cwd=tmp_path)) == []
 
 
 def test_the_ignore_annotation_survives_the_build(tmp_path: Path) -> None:
     tree(tmp_path)
     service = tmp_path / "base" / "service.yaml"
-    service.write_text(SERVICE.replace("  name: web\n", "  name: web\n  annotations:\n"
+    service.write_text(BROKEN_SERVICE.replace("  name: web\n", "  name: web\n  annotations:\n"
                                                        "    kportlint.io/ignore: target-port-unresolved\n"))
     assert findings(lint("--format", "json", ".", cwd=tmp_path)) == []
 
@@ -142,7 +116,7 @@ def test_piped_build_output_is_linted_as_before(tmp_path: Path) -> None:
 
 def test_show_files_lists_files_builds_and_files_no_build_uses(tmp_path: Path) -> None:
     tree(tmp_path)
-    write(tmp_path, {"overlays/prod/unused.yaml": SERVICE, "broken/kustomization.yaml": "resources: [gone.yaml]\n"})
+    write(tmp_path, {"overlays/prod/unused.yaml": BROKEN_SERVICE, "broken/kustomization.yaml": "resources: [gone.yaml]\n"})
     done = lint("--show-files", ".", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
@@ -161,7 +135,7 @@ def git(*args: str, cwd: Path) -> None:
 
 def test_pre_commit_reports_what_a_change_in_a_base_breaks_in_the_build(tmp_path: Path) -> None:
     tree(tmp_path)
-    (tmp_path / "base" / "service.yaml").write_text(SERVICE.replace("targetPort: htp", "targetPort: http"))
+    (tmp_path / "base" / "service.yaml").write_text(SERVICE)
     git("init", "-q", cwd=tmp_path)
     git("add", ".", cwd=tmp_path)
     git("commit", "-q", "-m", "init", cwd=tmp_path)

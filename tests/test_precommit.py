@@ -15,39 +15,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from manifests import DEPLOYMENT, SERVICE
 
 REPO = Path(__file__).resolve().parents[1]
 PRE_COMMIT = Path(sys.executable).parent / "pre-commit"
-
-DEPLOYMENT = """\
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-spec:
-  selector:
-    matchLabels: {app: web}
-  template:
-    metadata:
-      labels: {app: web}
-    spec:
-      containers:
-        - name: web
-          image: example/web:1
-          ports:
-            - {name: http, containerPort: 8080}
-"""
-SERVICE = """\
-apiVersion: v1
-kind: Service
-metadata:
-  name: web
-spec:
-  selector: {app: web}
-  ports:
-    - port: 80
-      targetPort: http
-"""
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None or not PRE_COMMIT.exists(),
                                 reason="needs git and pre-commit")
