@@ -170,7 +170,8 @@ def _suppressed(raw: list[tuple[Finding, Optional[Manifest]]], files: list[Sourc
                 kept.append(Finding(UNKNOWN_SUPPRESSION, catalog[UNKNOWN_SUPPRESSION].severity, (
                     f"'{rule}' in the {ANNOTATION} annotation of {manifest.ref} is not a rule, so it "
                     f"silences nothing; `kportlint rules` lists the ids"), file,
-                    position.line, position.column, manifest.kind, manifest.name, manifest.namespace, pointer))
+                    position.line, position.column, manifest.kind, manifest.name, manifest.namespace, pointer,
+                    tuple(sorted(manifest.builds))))
     if UNUSED_SUPPRESSION in enabled:
         for directive, rule in suppressions.unused():
             if aliases[rule] not in enabled:

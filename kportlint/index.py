@@ -21,8 +21,9 @@ class ObjectIndex:
         self.kinds = kinds or KindTable()
         self._alternatives = _alternatives(units or {})
         self._views: dict[str, "UnitView"] = {}
-        self.settings = settings or Settings()
         self.manifests: list[Manifest] = list(manifests)
+        self._undeployed = any(m.undeployed for m in self.manifests)
+        self.settings = settings or Settings()
         self._by_kind: dict[str, list[Manifest]] = defaultdict(list)
         self._by_name: dict[tuple[str, str, str], list[Manifest]] = defaultdict(list)
         self.templates: list[PodTemplate] = []
@@ -65,13 +66,14 @@ class ObjectIndex:
 
     def view(self, manifest: Manifest) -> "ObjectIndex":
         """The index as the object's deployment unit sees it: a kustomize build sees its own objects
-        first and never those of its alternatives (builds that share a source file, such as two
-        overlays of one base, which are deployed to different places)."""
+        first, and never those of its alternatives (builds that share a source file, such as two
+        overlays of one base, which are deployed to different places) nor the files in a
+        kustomization's folder that no build uses (no build deploys them)."""
         unit = next(iter(manifest.builds), None) if manifest.builds else None
-        if unit is None or unit not in self._alternatives:
+        if unit is None or (unit not in self._alternatives and not self._undeployed):
             return self
         if unit not in self._views:
-            self._views[unit] = UnitView(self, unit, self._alternatives[unit])
+            self._views[unit] = UnitView(self, unit, self._alternatives.get(unit, frozenset()))
         return self._views[unit]  # type: ignore[return-value]
 
     def answer(self, key: Hashable, compute: Callable[[], T]) -> T:
@@ -160,7 +162,7 @@ class UnitView:
         return self._index.view(manifest)
 
     def _visible(self, manifest: Manifest) -> bool:
-        return not (manifest.builds & self._hidden)
+        return not (manifest.builds & self._hidden) and not manifest.undeployed
 
     def _nearest(self, found: list[T], owner: Callable[[T], Manifest]) -> list[T]:
         visible = [item for item in found if self._visible(owner(item))]

@@ -143,18 +143,20 @@ def load(paths: list[str], namespace: str = "default", stdin: Optional[BinaryIO]
             if kustomize is None:
                 cap = _NOT_RUN
             else:
-                cap = "no kustomization builds this file"
+                cap = _UNUSED
                 result.unbuilt.append(item.source.path)
         for doc_index, data in item.docs:
             for base, obj in _objects(data):
                 if looks_like_fragment(item.real, obj):
                     continue
                 result.manifests.append(Manifest(item.source, doc_index, base, obj, _own_namespace(obj, namespace),
-                                                 namespace_given=_has_namespace(obj), cap=cap))
+                                                 namespace_given=_has_namespace(obj), cap=cap,
+                                                 undeployed=cap == _UNUSED))
     return result
 
 
 _NOT_RUN = "kustomize was not run, so this kustomize tree was read as plain files"
+_UNUSED = "no kustomization builds this file"
 
 
 def _build(tree: Tree, kustomize: Optional[Kustomize], timeout: float, namespace: str, sources: "_Sources",

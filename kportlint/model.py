@@ -75,6 +75,7 @@ class Manifest:
     # Why the files cannot tell whether this object is deployed as written (a kustomize tree read as
     # plain files); its routing verdicts are then at most info. "" when they can.
     cap: str = ""
+    undeployed: bool = False  # in a kustomization's folder, but no build uses it
     # For a built object: pointer -> (file, position) in the sources that wrote the field.
     locator: Optional[Callable[[str], Optional[tuple[str, Position]]]] = field(
         default=None, repr=False, compare=False)

@@ -152,3 +152,12 @@ def test_pre_commit_reports_what_a_change_in_a_base_breaks_in_the_build(tmp_path
         DEPLOYMENT.replace("name: http,", "name: web,").replace("example/web:1", "example/web:2"))
     done = lint("--format", "json", "--context", "git", "base/deployment.yaml", cwd=tmp_path)
     assert findings(done) == []
+
+
+def test_a_build_does_not_see_files_no_build_deploys(tmp_path: Path) -> None:
+    # extra/deployment.yaml sits in the kustomization's folder, but the build leaves it out: the
+    # built Service is judged as its build alone would be, not against that Deployment's ports.
+    write(tmp_path, {"kustomization.yaml": "resources: [service.yaml]\n", "service.yaml": SERVICE,
+                     "extra/deployment.yaml": DEPLOYMENT.replace("name: http,", "name: web,")})
+    reported = findings(lint("--format", "json", ".", cwd=tmp_path))
+    assert [(f["rule"], f["severity"], f["file"]) for f in reported] == [("dangling-service", "info", "service.yaml")]
