@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 from .model import SourceFile
 
@@ -126,8 +126,10 @@ class Tree:
         return [k for folder, k in sorted(self.by_folder.items())
                 if folder not in included and k.path not in included and not k.component]
 
-    def reach(self, root: Kustomization) -> list[Kustomization]:
-        """The found kustomizations a root includes, itself first, each once."""
+    def reach(self, root: Kustomization,
+              read: Optional[Callable[[str], Optional[Kustomization]]] = None) -> list[Kustomization]:
+        """The kustomizations a root includes, itself first, each once: those found, and with `read`
+        (folder -> its kustomization) those outside the linted paths too."""
         seen: dict[str, Kustomization] = {}
         stack = [root]
         while stack:
@@ -136,9 +138,10 @@ class Tree:
                 continue
             seen[current.folder] = current
             for target in current.included():
-                found = self.by_folder.get(target)
-                if found is None and os.path.basename(target) in KUSTOMIZATION_NAMES:
-                    found = self.by_folder.get(os.path.dirname(target))
+                folder = os.path.dirname(target) if os.path.basename(target) in KUSTOMIZATION_NAMES else target
+                found = self.by_folder.get(folder)
+                if found is None and read is not None and os.path.isdir(folder):
+                    found = read(folder)
                 if found is not None:
                     stack.append(found)
         return list(seen.values())

@@ -12,7 +12,7 @@ from typing import Any, BinaryIO, Callable, Optional
 
 from . import origins
 from .fragments import looks_like_fragment
-from .kustomizations import Kustomization, Tree, generator_files, is_kustomization, is_remote, local_path
+from .kustomizations import KUSTOMIZATION_NAMES, Kustomization, Tree, generator_files, is_kustomization, is_remote, local_path
 from .kustomize import DEFAULT_TIMEOUT, Build, Copy, Kustomize, build_all, missing_file, needs_outside
 from .discovery import STDIN, InputFile, discover, display_path
 from .model import Manifest, Position, SourceFile, join_pointer, split_pointer
@@ -181,7 +181,7 @@ def _build(tree: Tree, kustomize: Optional[Kustomize], timeout: float, namespace
     for root, outcome in zip(roots, build_all(kustomize, jobs, timeout)):
         name = display_path(root.folder)
         if outcome.output is None:
-            _build_failed(tree, root, outcome, result)
+            _build_failed(tree, root, outcome, result, sources)
             reason = f"the kustomize build of {name} failed, so this file was read as a plain file"
             for path in tree.listed_files(root):
                 plain.setdefault(path, reason)
@@ -226,14 +226,15 @@ def _built_documents(text: str) -> list[tuple[int, Any]]:
         return []
 
 
-def _build_failed(tree: Tree, root: Kustomization, outcome: Build, result: LoadResult) -> None:
+def _build_failed(tree: Tree, root: Kustomization, outcome: Build, result: LoadResult, sources: "_Sources") -> None:
     """One finding at the kustomization entry the failure names (else the root's first line)."""
-    secret_inputs = {path for k in tree.reach(root) for item in _list(k.data.get("secretGenerator"))
+    reached = tree.reach(root, sources.kustomization)
+    secret_inputs = {path for k in reached for item in _list(k.data.get("secretGenerator"))
                      for path in (os.path.realpath(os.path.join(k.folder, f)) for f in generator_files(item))}
     outside = needs_outside(outcome.error, root.folder, secret_inputs)
     missing = missing_file(outcome.error, root.folder)
     where, pointer = root, ""
-    for kustomization in tree.reach(root):
+    for kustomization in reached:
         found = _entry_naming(kustomization, missing, outcome.error)
         if found:
             where, pointer = kustomization, found
@@ -303,6 +304,14 @@ class _Sources:
         parsed = _parse(source)
         parsed.real = path
         return parsed
+
+    def kustomization(self, folder: str) -> Optional[Kustomization]:
+        """The kustomization in `folder`, read even when it is outside the linted paths."""
+        for name in KUSTOMIZATION_NAMES:
+            parsed = self.file(os.path.join(folder, name)) if os.path.isfile(os.path.join(folder, name)) else None
+            if parsed is not None and parsed.docs and is_kustomization(parsed.source.origin, parsed.docs[0][1]):
+                return Kustomization(os.path.join(folder, name), parsed.source, parsed.docs[0][1])
+        return None
 
     def text(self, text: str, name: str) -> "_Parsed":
         key = (name, text)

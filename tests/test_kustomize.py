@@ -161,3 +161,13 @@ def test_a_build_does_not_see_files_no_build_deploys(tmp_path: Path) -> None:
                      "extra/deployment.yaml": DEPLOYMENT.replace("name: http,", "name: web,")})
     reported = findings(lint("--format", "json", ".", cwd=tmp_path))
     assert [(f["rule"], f["severity"], f["file"]) for f in reported] == [("dangling-service", "info", "service.yaml")]
+
+
+def test_a_build_failure_in_a_base_outside_the_linted_folder_points_at_its_entry(tmp_path: Path) -> None:
+    tree(tmp_path)
+    (tmp_path / "base" / "kustomization.yaml").write_text(
+        "resources: [deployment.yaml, service.yaml]\npatches:\n  - path: gone.yaml\n")
+    [finding] = findings(lint("--format", "json", "overlays/prod", cwd=tmp_path))
+    assert (finding["rule"], finding["severity"], finding["file"], finding["line"], finding["column"]) == (
+        "kustomize-build-failed", "error", os.path.join("base", "kustomization.yaml"), 3, 5)
+    assert "gone.yaml: no such file or directory" in finding["message"]
