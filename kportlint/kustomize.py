@@ -42,6 +42,16 @@ class Build:
     stage: str  # the folder origin paths in the output are relative to
     timed_out: bool = False
     copied: tuple[str, str] = ("", "")  # (copy, original) folders when the build read a copy
+    raw_error: str = ""  # kustomize's stderr as it wrote it, with absolute paths
+
+    def missing_file(self) -> Optional[str]:
+        """The resolved path of the file the build could not find, when its message names one."""
+        found = _MISSING.search(self.raw_error)
+        if found is None:
+            return None
+        path = os.path.normpath(os.path.join(self.root, found.group(1) or found.group(2) or found.group(3)))
+        copy, original = self.copied
+        return original + path[len(copy):] if copy and path.startswith(copy + os.sep) else path
 
     def resolve(self, relative: str) -> str:
         """An origin or configuredIn path of the output, as a resolved path of the user's files."""
@@ -146,8 +156,8 @@ def build(kustomize: Kustomize, root: str, timeout: float = DEFAULT_TIMEOUT, cop
         except OSError as exc:
             return Build(root, None, f"cannot run {kustomize.command[0]}: {exc.strerror or exc}", stage)
         if done.returncode != 0:
-            error = clean_error(done.stderr.decode("utf-8", "replace"), stage, target)
-            return Build(root, None, error, stage, copied=copied)
+            raw = done.stderr.decode("utf-8", "replace")
+            return Build(root, None, clean_error(raw, stage, target), stage, copied=copied, raw_error=raw)
         return Build(root, done.stdout.decode("utf-8", "replace"), "", stage, copied=copied)
     finally:
         shutil.rmtree(stage, ignore_errors=True)
@@ -220,14 +230,6 @@ def _shown(path: str) -> str:
     return path if relative.startswith(os.pardir) else relative
 
 
-def missing_file(error: str, root: str) -> Optional[str]:
-    """The resolved path of the file a failed build could not find, when its message names one."""
-    found = _MISSING.search(error)
-    if found is None:
-        return None
-    return os.path.normpath(os.path.join(root, found.group(1) or found.group(2) or found.group(3)))
-
-
 # Builds that need what files in a repository cannot hold: the reason is the files cannot tell.
 _NEEDS = (
     (("' is remote", "proxyconnect", "git fetch", "git clone", "dial tcp"),
@@ -239,13 +241,12 @@ _NEEDS = (
 _SECRET_SUFFIXES = (".env", ".key", ".pem", ".crt", ".cert", ".p12", ".pfx", ".jks", ".keystore", ".kubeconfig")
 
 
-def needs_outside(error: str, root: str, secret_inputs: set[str]) -> str:
+def needs_outside(error: str, missing: Optional[str], secret_inputs: set[str]) -> str:
     """Why a failed build needs something the files cannot hold ("" when the files are at fault):
     the network, a chart, a plugin, or a generator input that is usually kept out of git."""
     for marks, reason in _NEEDS:
         if any(mark in error for mark in marks):
             return reason
-    missing = missing_file(error, root)
     if missing is not None and (missing in secret_inputs or os.path.basename(missing).startswith(".env")
                                 or missing.endswith(_SECRET_SUFFIXES)):
         return f"it reads {os.path.basename(missing)}, a generator input usually kept out of git"

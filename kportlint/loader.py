@@ -13,7 +13,7 @@ from typing import Any, BinaryIO, Callable, Optional
 from . import origins
 from .fragments import looks_like_fragment
 from .kustomizations import KUSTOMIZATION_NAMES, Kustomization, Tree, generator_files, is_kustomization, is_remote, local_path
-from .kustomize import DEFAULT_TIMEOUT, Build, Copy, Kustomize, build_all, missing_file, needs_outside
+from .kustomize import DEFAULT_TIMEOUT, Build, Copy, Kustomize, build_all, needs_outside
 from .discovery import STDIN, InputFile, discover, display_path
 from .model import Manifest, Position, SourceFile, join_pointer, split_pointer
 from .yamlnodes import YAMLSyntaxError, compose_all, locate, to_data
@@ -231,8 +231,8 @@ def _build_failed(tree: Tree, root: Kustomization, outcome: Build, result: LoadR
     reached = tree.reach(root, sources.kustomization)
     secret_inputs = {path for k in reached for item in _list(k.data.get("secretGenerator"))
                      for path in (os.path.realpath(os.path.join(k.folder, f)) for f in generator_files(item))}
-    outside = needs_outside(outcome.error, root.folder, secret_inputs)
-    missing = missing_file(outcome.error, root.folder)
+    missing = outcome.missing_file()
+    outside = needs_outside(outcome.error, missing, secret_inputs)
     where, pointer = root, ""
     for kustomization in reached:
         found = _entry_naming(kustomization, missing, outcome.error)
