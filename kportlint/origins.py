@@ -97,10 +97,12 @@ class Placed:
 
 def place(built: dict[str, Any], provenance: Provenance, sources: Sources, fallback: Parsed) -> Placed:
     """Tie `built` to the document it came from; `fallback` (the root kustomization) when it cannot be."""
-    finder = _Finder(built, provenance, sources)
+    seen = _names_seen(built, provenance, sources)
+    finder = _Finder(built, provenance, sources, seen)
     if provenance.path is not None:
         parsed = sources.file(provenance.path)
-        found = _source_object(parsed, built) if parsed is not None else None
+        unaffixed = seen[provenance.configured_in[0]] if provenance.configured_in else _name(built)
+        found = _source_object(parsed, built, unaffixed) if parsed is not None else None
         if parsed is not None and found is not None:
             doc_index, base, original = found
             finder.anchor = (parsed.source, doc_index, base, original)
@@ -131,9 +133,10 @@ def _name(obj: dict[str, Any]) -> str:
     return name if isinstance(name, str) else ""
 
 
-def _source_object(parsed: Parsed, built: dict[str, Any]) -> Optional[tuple[int, str, dict[str, Any]]]:
-    """The object of `parsed` that `built` was made from: the same kind, and a name the built one
-    holds (a prefix or suffix may surround it); the longest such name wins."""
+def _source_object(parsed: Parsed, built: dict[str, Any], unaffixed: str) -> Optional[tuple[int, str, dict[str, Any]]]:
+    """The object of `parsed` that `built` was made from: the same kind, and the name `built` has
+    without its kustomizations' prefixes and suffixes; else a name the built one holds, the longest
+    such name winning."""
     kind, name = built.get("kind"), _name(built)
     best: Optional[tuple[int, str, dict[str, Any]]] = None
     best_length = -1
@@ -142,11 +145,32 @@ def _source_object(parsed: Parsed, built: dict[str, Any]) -> Optional[tuple[int,
             if obj.get("kind", kind) != kind:
                 continue
             own = _name(obj)
-            if own == name:
+            if own == unaffixed:
                 return doc_index, base, obj
-            if own in name and len(own) > best_length:
+            if own == name:
+                best, best_length = (doc_index, base, obj), len(name) + 1
+            elif own in name and len(own) > best_length:
                 best, best_length = (doc_index, base, obj), len(own)
     return best
+
+
+def _names_seen(built: dict[str, Any], provenance: Provenance, sources: Sources) -> dict[str, str]:
+    """For each kustomization that changed `built`, the object's name when its patches ran: without
+    the namePrefix and nameSuffix of that kustomization and of those above it (a kustomization's
+    patches name their targets before its own prefix is added; the outermost adds its prefix last).
+    The innermost one's is the name the resource file gives."""
+    name, seen = _name(built), {}
+    for path in reversed(provenance.configured_in):
+        parsed = sources.file(path)
+        data = parsed.docs[0][1] if parsed is not None and parsed.docs else None
+        if isinstance(data, dict):
+            prefix, suffix = data.get("namePrefix"), data.get("nameSuffix")
+            if isinstance(prefix, str) and prefix and name.startswith(prefix):
+                name = name[len(prefix):]
+            if isinstance(suffix, str) and suffix and name.endswith(suffix):
+                name = name[:-len(suffix)]
+        seen[path] = name
+    return seen
 
 
 def _generator_entry(kustomization: Any, built: dict[str, Any]) -> str:
@@ -211,8 +235,10 @@ def _same(built: Any, source: Any) -> bool:
 class _Finder:
     """Answers `locate(pointer)` for one built object."""
 
-    def __init__(self, built: dict[str, Any], provenance: Provenance, sources: Sources) -> None:
+    def __init__(self, built: dict[str, Any], provenance: Provenance, sources: Sources,
+                 seen: dict[str, str]) -> None:
         self.built = built
+        self.seen = seen  # kustomization -> the object's name when its patches ran
         self.provenance = provenance
         self.sources = sources
         self.anchor: tuple[SourceFile, int, str, Optional[dict[str, Any]]] = (SourceFile(""), 0, "", None)
@@ -248,7 +274,7 @@ class _Finder:
             entries = kustomization.get(key)
             for i, entry in reversed(list(enumerate(entries if isinstance(entries, list) else []))):
                 target = entry.get("target") if isinstance(entry, dict) else None
-                if target is not None and not self._targets(target):
+                if target is not None and not self._targets(target, path):
                     continue
                 if isinstance(entry, dict):
                     file_name, inline = entry.get("path"), entry.get("patch")
@@ -258,51 +284,57 @@ class _Finder:
                     continue
                 if isinstance(file_name, str):
                     patch = self.sources.file(_join(folder, file_name))
-                    located = self._in_patch(patch, tokens, target is not None) if patch is not None else None
+                    located = self._in_patch(patch, tokens, target is not None, path) if patch is not None else None
                     if located is not None:
                         return located
                 elif isinstance(inline, str):
                     patch = self.sources.text(inline, parsed.source.path)
-                    if self._in_patch(patch, tokens, target is not None) is not None:
+                    if self._in_patch(patch, tokens, target is not None, path) is not None:
                         entry_pointer = join_pointer(key, i, "patch") if isinstance(entry, dict) else join_pointer(key, i)
                         return _at(parsed.source, parsed.docs[0][0], entry_pointer)
         return None
 
-    def _targets(self, target: Any) -> bool:
+    def _names(self, path: str) -> tuple[str, ...]:
+        """The names a patch of the kustomization at `path` may call the object by."""
+        return (_name(self.built), _name(self.anchor[3] or {}), self.seen.get(path, ""))
+
+    def _targets(self, target: Any, path: str) -> bool:
         if not isinstance(target, dict):
             return False
         kind, name = target.get("kind"), target.get("name")
         if isinstance(kind, str) and kind and kind != self.built.get("kind"):
             return False
         if isinstance(name, str) and name:
-            names = (_name(self.built), _name(self.anchor[3] or {}))
+            names = self._names(path)
             try:
                 return any(re.fullmatch(name, n) for n in names if n)
             except re.error:
                 return name in names
         return True
 
-    def _in_patch(self, patch: Parsed, tokens: list[str], targeted: bool) -> Optional[Located]:
+    def _in_patch(self, patch: Parsed, tokens: list[str], targeted: bool, path: str) -> Optional[Located]:
         for doc_index, data in patch.docs:
             if isinstance(data, list):  # JSON 6902 operations
-                located = _in_operations(patch.source, doc_index, data, tokens)
+                located = _in_operations(patch.source, doc_index, data, tokens, self.built)
                 if located is not None:
                     return located
-            elif isinstance(data, dict) and (targeted or self._patches(data)):
+            elif isinstance(data, dict) and (targeted or self._patches(data, path)):
                 found = translate(self.built, data, tokens)
                 if found is not None and _same(found[1], found[2]) and (tokens or data):
                     return _at(patch.source, doc_index, join_pointer(*found[0]))
         return None
 
-    def _patches(self, data: dict[str, Any]) -> bool:
-        """Whether a strategic-merge patch names this object (by its kind and name before the build)."""
+    def _patches(self, data: dict[str, Any], path: str) -> bool:
+        """Whether a strategic-merge patch of the kustomization at `path` names this object (by its
+        kind and its name when the patch ran)."""
         if data.get("kind") not in (None, self.built.get("kind")):
             return False
-        name = _name(data)
-        return name in (_name(self.built), _name(self.anchor[3] or {}))
+        return _name(data) in self._names(path)
 
 
-def _in_operations(source: SourceFile, doc_index: int, operations: list[Any], tokens: list[str]) -> Optional[Located]:
+def _in_operations(source: SourceFile, doc_index: int, operations: list[Any], tokens: list[str],
+                   built: Any) -> Optional[Located]:
+    wanted = _value_at(built, tokens)
     for i, operation in reversed(list(enumerate(operations))):
         if not isinstance(operation, dict) or operation.get("op") not in ("add", "replace", "copy", "move"):
             continue
@@ -310,13 +342,32 @@ def _in_operations(source: SourceFile, doc_index: int, operations: list[Any], to
         if not isinstance(path, str):
             continue
         parts = split_pointer(path)
-        if len(parts) > len(tokens) or any(p != t and p != "-" for p, t in zip(parts, tokens)):
+        if len(parts) > len(tokens) or any(p != t and not (p == "-" and t.isdigit()) for p, t in zip(parts, tokens)):
             continue
         rest = tokens[len(parts):]
         if operation["op"] in ("add", "replace"):
+            # A path ending in "-" (append) fits every item of the list: only the operation whose
+            # value holds the built value wrote it.
+            given = _value_at(operation.get("value"), rest)
+            if given is _MISSING or wanted is _MISSING or not _same(wanted, given):
+                continue
             return _at(source, doc_index, join_pointer(i, "value", *rest))
         return _at(source, doc_index, join_pointer(i))
     return None
+
+
+_MISSING = object()
+
+
+def _value_at(data: Any, tokens: list[str]) -> Any:
+    for token in tokens:
+        if isinstance(data, dict) and token in data:
+            data = data[token]
+        elif isinstance(data, list) and token.isdigit() and int(token) < len(data):
+            data = data[int(token)]
+        else:
+            return _MISSING
+    return data
 
 
 def _in_transformers(parsed: Parsed, tokens: list[str]) -> Optional[Located]:
@@ -350,14 +401,7 @@ def _in_transformers(parsed: Parsed, tokens: list[str]) -> Optional[Located]:
 
 
 def _has(data: Any, tokens: list[str]) -> bool:
-    for token in tokens:
-        if isinstance(data, dict) and token in data:
-            data = data[token]
-        elif isinstance(data, list) and token.isdigit() and int(token) < len(data):
-            data = data[int(token)]
-        else:
-            return False
-    return True
+    return _value_at(data, tokens) is not _MISSING
 
 
 def _at(source: SourceFile, doc_index: int, pointer: str) -> Optional[Located]:
