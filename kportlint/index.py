@@ -17,7 +17,8 @@ class ObjectIndex:
     """Built once per run; answers the questions every rule asks."""
 
     def __init__(self, manifests: Iterable[Manifest], kinds: Optional[KindTable] = None,
-                 settings: Optional[Settings] = None, units: Optional[dict[str, frozenset[str]]] = None) -> None:
+                 settings: Optional[Settings] = None,
+                 units: Optional[dict[str, frozenset[tuple[str, str, str, str]]]] = None) -> None:
         self.kinds = kinds or KindTable()
         self._alternatives = _alternatives(units or {})
         self._views: dict[str, "UnitView"] = {}
@@ -132,14 +133,18 @@ class ObjectIndex:
         return [ns for ns in self.namespaces() if self.select(ns, selector)]
 
 
-def _alternatives(units: dict[str, frozenset[str]]) -> dict[str, frozenset[str]]:
-    """For each build, the other builds that share a source file with it."""
-    by_file: dict[str, set[str]] = defaultdict(set)
-    for unit, files in units.items():
-        for path in files:
-            by_file[path].add(unit)
+def _alternatives(units: dict[str, frozenset[tuple[str, str, str, str]]]) -> dict[str, frozenset[str]]:
+    """For each build, its alternatives: the builds that make one of its objects (the same kind,
+    namespace and name) from the same source file. Both cannot be deployed to one cluster as they
+    are, so they are deployed to different places: two overlays of one base, say. Builds that
+    merely share a file but make different objects of it (a component that two applications
+    include, with their own name prefixes) may run side by side."""
+    by_object: dict[tuple[str, str, str, str], set[str]] = defaultdict(set)
+    for unit, made in units.items():
+        for identity in made:
+            by_object[identity].add(unit)
     found: dict[str, set[str]] = defaultdict(set)
-    for sharing in by_file.values():
+    for sharing in by_object.values():
         if len(sharing) > 1:
             for unit in sharing:
                 found[unit] |= sharing - {unit}

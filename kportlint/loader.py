@@ -76,7 +76,8 @@ class LoadResult:
     files: list[SourceFile] = field(default_factory=list)
     documents: int = 0
     builds: list[BuildReport] = field(default_factory=list)
-    units: dict[str, frozenset[str]] = field(default_factory=dict)  # build -> the source files it used
+    # build -> what it makes: (source file, kind, namespace, name) of each object
+    units: dict[str, frozenset[tuple[str, str, str, str]]] = field(default_factory=dict)
     unbuilt: list[str] = field(default_factory=list)  # files in a kustomize tree that no build uses, as shown
     kustomize_note: str = ""  # said once on stderr: kustomizations found but not built
 
@@ -176,7 +177,7 @@ def _build(tree: Tree, kustomize: Optional[Kustomize], timeout: float, namespace
                 plain.setdefault(path, _NOT_RUN)
         return set(), plain
     used: set[str] = set()
-    units: dict[str, set[str]] = {}
+    units: dict[str, set[tuple[str, str, str, str]]] = {}
     jobs = [(root.folder, _copy_for(tree, root, overrides)) for root in roots]
     for root, outcome in zip(roots, build_all(kustomize, jobs, timeout)):
         name = display_path(root.folder)
@@ -188,20 +189,21 @@ def _build(tree: Tree, kustomize: Optional[Kustomize], timeout: float, namespace
             result.builds.append(BuildReport(name, False, outcome.error))
             continue
         result.builds.append(BuildReport(name, True, ""))
-        files = units.setdefault(name, set())
+        made = units.setdefault(name, set())
         fallback = sources.file(root.path)
         for doc_index, data in _built_documents(outcome.output):
             for _, obj in _objects(data):
                 provenance = origins.take(obj, outcome.resolve)
                 placed = origins.place(obj, provenance, sources, fallback)
+                manifest = Manifest(placed.source, placed.doc_index, placed.base_pointer, obj,
+                                    _own_namespace(obj, namespace), builds=frozenset({name}),
+                                    namespace_given=_has_namespace(obj), locator=placed.locate)
+                result.manifests.append(manifest)
                 origin = provenance.path or provenance.generator
                 if origin:
-                    files.add(origin)
-                result.manifests.append(Manifest(
-                    placed.source, placed.doc_index, placed.base_pointer, obj, _own_namespace(obj, namespace),
-                    builds=frozenset({name}), namespace_given=_has_namespace(obj), locator=placed.locate))
-        used |= files
-    result.units = {name: frozenset(files) for name, files in units.items()}
+                    used.add(origin)
+                    made.add((origin, manifest.kind, manifest.namespace, manifest.name))
+    result.units = {name: frozenset(made) for name, made in units.items()}
     return used, plain
 
 
