@@ -10,6 +10,7 @@ way that breaks a Service's route is reported on that Service.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import subprocess
 from typing import Optional
@@ -42,7 +43,7 @@ def lint_changes(changed: list[str], context: list[str], options: RunOptions) ->
     before = run(everything, options, overrides={real: _head_version(root, real) for real in changed_real})
     existing = {_key(f) for f in before.findings}
     kept = [f for f in after.findings if os.path.realpath(f.file) in changed_real or _key(f) not in existing]
-    return RunResult(kept, after.files, after.documents, after.objects)
+    return dataclasses.replace(after, findings=kept)
 
 
 def _key(finding: Finding) -> tuple:

@@ -186,8 +186,7 @@ def apply(options: RunOptions, settings: Mapping[str, Any], base: str = "") -> R
         elif key == "kustomize":
             changes["build"] = value is not False
             if isinstance(value, str):
-                located = os.path.join(base, value) if os.sep in value or "/" in value else value
-                changes["kustomize"] = located
+                changes["kustomize"] = value  # a command on PATH: the schema allows no path
         elif key == "kustomize-timeout":
             changes["build_timeout"] = float(value)
         elif key == "node-port-range":

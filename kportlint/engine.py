@@ -12,10 +12,12 @@ from .index import ObjectIndex
 from .discovery import Excluder
 from . import kustomize
 from .kustomize import DEFAULT_TIMEOUT
-from .loader import DEFAULT_MAX_FILE_SIZE, BuildReport, load
+from .builds import BuildReport
+from .loader import DEFAULT_MAX_FILE_SIZE, load
 from .model import SEVERITY_RANK, Finding, Manifest, Problem, Settings, SourceFile
 from .semantics.workloads import BUILTIN_KINDS, KindTable, TemplateKind
 from .semantics.schema import VersionError, resolve_version
+from .wording import capped, plural
 from .suppressions import ANNOTATION, UNKNOWN_SUPPRESSION, UNUSED_SUPPRESSION, Suppressions, annotation_unknown
 
 
@@ -143,9 +145,12 @@ def run(paths: list[str], options: RunOptions, stdin: Optional[BinaryIO] = None,
                 raw.append((_finding(rule_id, catalog[rule_id], problem), manifest))
     findings = _suppressed(raw, loaded.files, index, catalog, enabled)
     findings = [_with_severity(f, catalog[f.rule], options.severities) for f in findings]
-    notes = [f"kportlint: note: {loaded.kustomize_note}"] if loaded.kustomize_note else []
-    if loaded.kustomize_note and not options.build:
-        notes = [f"kportlint: note: {loaded.kustomize_note.replace('(no kustomize)', '(building is turned off)')}"]
+    notes = []
+    if loaded.not_built:
+        why = "building is turned off" if not options.build else "no kustomize found"
+        notes.append(f"kportlint: note: {plural(loaded.not_built, 'kustomization')} not built ({why}), so "
+                     f"{'its' if loaded.not_built == 1 else 'their'} files were linted as plain manifests, "
+                     f"with routing verdicts at most info")
     return RunResult(_unique_sorted(findings), len(loaded.files), loaded.documents, len(loaded.manifests),
                      builds=loaded.builds, unbuilt=loaded.unbuilt, notes=notes,
                      paths=[f.path for f in loaded.files])
@@ -201,7 +206,7 @@ def _finding(rule_id: str, rule: Rule, problem: Problem) -> Finding:
     file, position = manifest.location(problem.pointer)
     severity, message = problem.severity or rule.severity, problem.message
     if manifest.cap and rule.category in ROUTING_CATEGORIES and severity != "info":
-        severity, message = "info", f"{message} (info, not {severity}: {manifest.cap}, so the files cannot tell)"
+        severity, message = "info", capped(message, severity, manifest.cap)
     return Finding(rule_id, severity, message, file, position.line, position.column, manifest.kind,
                    manifest.name, manifest.namespace, problem.pointer, tuple(sorted(manifest.builds)))
 

@@ -67,11 +67,11 @@ class ObjectIndex:
 
     def view(self, manifest: Manifest) -> "ObjectIndex":
         """The index as the object's deployment unit sees it: a kustomize build sees its own objects
-        first, and never those of its alternatives (builds that share a source file, such as two
-        overlays of one base, which are deployed to different places) nor the files in a
-        kustomization's folder that no build uses (no build deploys them)."""
+        first, and never those of its alternatives (builds that make the same object from the same
+        source file, such as two overlays of one base, which are deployed to different places) nor
+        the files in a kustomization's folder that no build uses (no build deploys them)."""
         unit = next(iter(manifest.builds), None) if manifest.builds else None
-        if unit is None or (unit not in self._alternatives and not self._undeployed):
+        if unit is None:
             return self
         if unit not in self._views:
             self._views[unit] = UnitView(self, unit, self._alternatives.get(unit, frozenset()))
@@ -160,11 +160,18 @@ class UnitView:
         self._hidden = hidden
         self._kinds: dict[str, list[Manifest]] = {}
 
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._index, name)
+        # What does not depend on the viewer: the run's settings, and facts about one object.
+        self.kinds = index.kinds
+        self.settings = index.settings
+        self.template_of = index.template_of
+        self.template_kind_of = index.template_kind_of
+        self.pods_may_be_unseen = index.pods_may_be_unseen
 
     def view(self, manifest: Manifest) -> ObjectIndex:
         return self._index.view(manifest)
+
+    def namespaces(self) -> list[str]:
+        return [ns for ns in self._index.namespaces() if self.templates_in(ns)]
 
     def _visible(self, manifest: Manifest) -> bool:
         return not (manifest.builds & self._hidden) and not manifest.undeployed

@@ -121,10 +121,17 @@ class Tree:
         return tree
 
     def roots(self) -> list[Kustomization]:
-        """Kustomizations that no other found one includes; a component is never a root."""
+        """Kustomizations that no other found one includes; a component is never a root. Of a cycle
+        of kustomizations that include each other, the first is built, so that kustomize reports it."""
         included = {target for k in self.by_folder.values() for target in k.included()}
-        return [k for folder, k in sorted(self.by_folder.items())
-                if folder not in included and k.path not in included and not k.component]
+        roots = [k for folder, k in sorted(self.by_folder.items())
+                 if folder not in included and k.path not in included and not k.component]
+        reached = {k.folder for root in roots for k in self.reach(root)}
+        for folder, kustomization in sorted(self.by_folder.items()):
+            if folder not in reached and not kustomization.component:
+                roots.append(kustomization)
+                reached |= {k.folder for k in self.reach(kustomization)}
+        return roots
 
     def reach(self, root: Kustomization,
               read: Optional[Callable[[str], Optional[Kustomization]]] = None) -> list[Kustomization]:

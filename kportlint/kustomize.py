@@ -9,8 +9,10 @@ network, and each build has a time limit.
 
 from __future__ import annotations
 
+import json
 import os
 import re
+import signal
 import shutil
 import subprocess
 import tempfile
@@ -40,7 +42,9 @@ class Build:
     output: Optional[str]  # the built YAML, or None when the build failed
     error: str  # kustomize's message when it failed
     stage: str  # the folder origin paths in the output are relative to
-    timed_out: bool = False
+    # Why the build failed for a reason outside the files (a time limit, a program that cannot run),
+    # as a phrase; "" when kustomize rejected the files.
+    cause: str = ""
     copied: tuple[str, str] = ("", "")  # (copy, original) folders when the build read a copy
     raw_error: str = ""  # kustomize's stderr as it wrote it, with absolute paths
 
@@ -49,7 +53,8 @@ class Build:
         found = _MISSING.search(self.raw_error)
         if found is None:
             return None
-        path = os.path.normpath(os.path.join(self.root, found.group(1) or found.group(2) or found.group(3)))
+        named = next(group for group in found.groups() if group)
+        path = os.path.normpath(os.path.join(self.root, named))
         copy, original = self.copied
         return original + path[len(copy):] if copy and path.startswith(copy + os.sep) else path
 
@@ -59,7 +64,7 @@ class Build:
         copy, original = self.copied
         if copy and (path == copy or path.startswith(copy + os.sep)):
             path = original + path[len(copy):]
-        return path
+        return os.path.realpath(path)  # the files are found by their resolved paths
 
 
 @dataclass(frozen=True)
@@ -100,7 +105,7 @@ def find(choice: Optional[str] = None) -> Optional[Kustomize]:
         located = shutil.which(choice) or (choice if os.path.isfile(choice) else None)
         if located is None:
             raise KustomizeNotFound(f"--kustomize: no such program: {choice}")
-        return _from_path(located)
+        return _from_path(os.path.abspath(located))  # builds run in a temporary folder
     bundled = _bundled()
     if bundled is not None:
         return bundled
@@ -132,7 +137,8 @@ def _environment(home: str) -> dict[str, str]:
     return keep
 
 
-def build(kustomize: Kustomize, root: str, timeout: float = DEFAULT_TIMEOUT, copy: Optional[Copy] = None) -> Build:
+def build(kustomize: Kustomize, root: str, timeout: float = DEFAULT_TIMEOUT, copy: Optional[Copy] = None,
+          max_output: Optional[int] = None) -> Build:
     """Build the kustomization in folder `root` (resolved), as `kustomize build root` would."""
     stage = os.path.realpath(tempfile.mkdtemp(prefix="kportlint-build-"))
     try:
@@ -144,23 +150,49 @@ def build(kustomize: Kustomize, root: str, timeout: float = DEFAULT_TIMEOUT, cop
         try:
             relative = os.path.relpath(target, stage).replace(os.sep, "/")
         except ValueError:  # another drive on Windows: kustomize cannot reach it relatively either
-            return Build(root, None, "the kustomization is on another drive than the temporary folder", stage)
+            return Build(root, None, "the kustomization is on another drive than the temporary folder", stage,
+                         cause="kportlint builds from a temporary folder on another drive")
         with open(os.path.join(stage, _WRAPPER), "w", encoding="utf-8") as handle:
-            handle.write(f"resources:\n- {relative}\n"
+            # JSON is YAML: a folder name with `: `, ` #` or a newline stays one string.
+            handle.write(f"resources:\n- {json.dumps(relative)}\n"
                          "buildMetadata: [originAnnotations, transformerAnnotations]\n")
         try:
-            done = subprocess.run([*kustomize.command, stage], capture_output=True, timeout=timeout,
-                                  env=_environment(stage), stdin=subprocess.DEVNULL, cwd=stage)
+            returncode, stdout, stderr = _run([*kustomize.command, stage], timeout, _environment(stage), stage)
         except subprocess.TimeoutExpired:
-            return Build(root, None, f"the build took longer than {timeout:g} s and was stopped", stage, True)
+            return Build(root, None, f"the build took longer than {timeout:g} s and was stopped", stage,
+                         cause="it took longer than --kustomize-timeout allows")
         except OSError as exc:
-            return Build(root, None, f"cannot run {kustomize.command[0]}: {exc.strerror or exc}", stage)
-        if done.returncode != 0:
-            raw = done.stderr.decode("utf-8", "replace")
-            return Build(root, None, clean_error(raw, stage, target), stage, copied=copied, raw_error=raw)
-        return Build(root, done.stdout.decode("utf-8", "replace"), "", stage, copied=copied)
+            return Build(root, None, f"cannot run {kustomize.command[0]}: {exc.strerror or exc}", stage,
+                         cause=f"kportlint cannot run {kustomize.command[0]}")
+        if returncode != 0:
+            raw = stderr.decode("utf-8", "replace")
+            cause = "" if raw.strip() else f"{kustomize.command[0]} exited {returncode} without a message"
+            return Build(root, None, clean_error(raw, stage, target), stage, cause=cause, copied=copied,
+                         raw_error=raw)
+        if max_output is not None and len(stdout) > max_output:
+            return Build(root, None, f"its output is larger than the {max_output:,}-byte --max-file-size limit",
+                         stage, cause="its output is larger than --max-file-size allows")
+        return Build(root, stdout.decode("utf-8", "replace"), "", stage, copied=copied)
     finally:
         shutil.rmtree(stage, ignore_errors=True)
+
+
+def _run(command: list[str], timeout: float, env: dict[str, str], cwd: str) -> tuple[int, bytes, bytes]:
+    """Run `command`; on time-out, stop it and everything it started."""
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
+                          env=env, cwd=cwd, start_new_session=os.name != "nt") as process:
+        try:
+            stdout, stderr = process.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            if os.name != "nt":
+                try:
+                    os.killpg(process.pid, signal.SIGKILL)
+                except OSError:
+                    pass
+            process.kill()
+            process.communicate()
+            raise
+        return process.returncode, stdout, stderr
 
 
 def _copy_tree(copy: Copy, mirror: str) -> None:
@@ -179,18 +211,19 @@ def _copy_tree(copy: Copy, mirror: str) -> None:
                 handle.write(content)
 
 
-def build_all(kustomize: Kustomize, jobs: list[tuple[str, Optional[Copy]]],
-              timeout: float = DEFAULT_TIMEOUT) -> list[Build]:
+def build_all(kustomize: Kustomize, jobs: list[tuple[str, Optional[Copy]]], timeout: float = DEFAULT_TIMEOUT,
+              max_output: Optional[int] = None) -> list[Build]:
     """Each (root, copy) built once, on every core (each build is its own process)."""
     if len(jobs) <= 1:
-        return [build(kustomize, root, timeout, copy) for root, copy in jobs]
+        return [build(kustomize, root, timeout, copy, max_output) for root, copy in jobs]
     with ThreadPoolExecutor(max_workers=min(len(jobs), max(2, os.cpu_count() or 1))) as pool:
-        return list(pool.map(lambda job: build(kustomize, job[0], timeout, job[1]), jobs))
+        return list(pool.map(lambda job: build(kustomize, job[0], timeout, job[1], max_output), jobs))
 
 
 _PREFIX = re.compile(r"^(?:Error|error):\s*")
 _NOT_FOUND = re.compile(r"evalsymlink failure on '([^']+)' : lstat \S+: no such file or directory")
-_MISSING = re.compile(r"evalsymlink failure on '([^']+)'|open ([^:]+): no such file|'?([^' ]+)'?: no such file or directory")
+_MISSING = re.compile(r"evalsymlink failure on '([^']+)'|open ([^:]+): no such file|'?([^' ]+)'?: no such file or directory"
+                      r"|security; file '([^']+)' is not in or below")
 
 
 _FROM = re.compile(r"accumulating resources: (?:accumulation err=')?accumulating resources from '([^']*)': ")

@@ -10,12 +10,13 @@ import sys
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO, Callable, Optional
 
-from . import origins
-from .fragments import looks_like_fragment
-from .kustomizations import KUSTOMIZATION_NAMES, Kustomization, Tree, generator_files, is_kustomization, is_remote, local_path
-from .kustomize import DEFAULT_TIMEOUT, Build, Copy, Kustomize, build_all, needs_outside
+from .builds import KUSTOMIZE_BUILD_FAILED, NOT_RUN, UNUSED, BuildReport, build_roots
 from .discovery import STDIN, InputFile, discover, display_path
-from .model import Manifest, Position, SourceFile, join_pointer, split_pointer
+from .fragments import looks_like_fragment
+from .kustomizations import KUSTOMIZATION_NAMES, Kustomization, Tree, is_kustomization
+from .kustomize import DEFAULT_TIMEOUT, Kustomize
+from .model import (Diagnostic, Manifest, Position, SourceFile, document_objects, has_namespace, namespace_or,
+                    split_pointer)
 from .yamlnodes import YAMLSyntaxError, compose_all, locate, to_data
 
 # Rules whose findings come from the loader rather than from a check function.
@@ -25,7 +26,6 @@ FILE_UNREADABLE = "file-unreadable"
 FILE_TOO_LARGE = "file-too-large"
 DUPLICATE_KEY = "duplicate-key"
 YAML_UNSUPPORTED = "yaml-unsupported"
-KUSTOMIZE_BUILD_FAILED = "kustomize-build-failed"
 LOADER_RULES = (YAML_SYNTAX, HELM_TEMPLATE, FILE_UNREADABLE, FILE_TOO_LARGE, DUPLICATE_KEY, YAML_UNSUPPORTED,
                 KUSTOMIZE_BUILD_FAILED)
 # What the converter notices, as findings; a mapping used as a key in a file with template actions
@@ -49,26 +49,6 @@ _BOMS = (
 )
 
 
-@dataclass(frozen=True)
-class Diagnostic:
-    """A finding about a file rather than an object: the engine gives it a severity."""
-
-    rule: str
-    file: str
-    line: int
-    column: int
-    message: str
-    severity: Optional[str] = None  # overrides the rule's default when set
-    builds: tuple[str, ...] = ()  # the kustomize builds it is about
-
-
-@dataclass(frozen=True)
-class BuildReport:
-    root: str  # the root kustomization's folder, as shown
-    built: bool
-    error: str = ""
-
-
 @dataclass
 class LoadResult:
     manifests: list[Manifest] = field(default_factory=list)
@@ -79,7 +59,7 @@ class LoadResult:
     # build -> what it makes: (source file, kind, namespace, name) of each object
     units: dict[str, frozenset[tuple[str, str, str, str]]] = field(default_factory=dict)
     unbuilt: list[str] = field(default_factory=list)  # files in a kustomize tree that no build uses, as shown
-    kustomize_note: str = ""  # said once on stderr: kustomizations found but not built
+    not_built: int = 0  # kustomization roots left unbuilt: there is no kustomize, or building is off
 
 
 @dataclass
@@ -129,153 +109,34 @@ def load(paths: list[str], namespace: str = "default", stdin: Optional[BinaryIO]
         gc.freeze()  # what was loaded lives until the run ends: keep it out of later collections
         if gc_was_enabled:
             gc.enable()
-    tree = Tree.of([Kustomization(p.real, p.source, p.docs[0][1]) for p in parsed if p.kustomization])
+    tree = Tree.of([Kustomization(p.real, p.source, p.docs[0][1] if p.docs else {})
+                    for p in parsed if p.kustomization])
     sources = _Sources({p.real: p for p in parsed}, result, max_file_size)
-    built, plain_reasons = _build(tree, kustomize, build_timeout, namespace, sources, result, overrides)
+    built = build_roots(tree, kustomize, sources, namespace, build_timeout,
+                        max_file_size if max_file_size > 0 else None, overrides)
+    result.manifests += built.manifests
+    result.diagnostics += built.diagnostics
+    result.builds, result.units, result.not_built = built.reports, built.units, built.not_built
     not_objects = tree.inputs()
     for item in parsed:
         if item.kustomization:
             continue
         result.documents += len(item.docs)
-        if item.real in built or item.real in not_objects:
+        if item.real in built.used or item.real in not_objects:
             continue
-        cap = plain_reasons.get(item.real, "")
+        cap = built.plain.get(item.real, "")
         if not cap and tree.owner_of(item.real) is not None:
-            if kustomize is None:
-                cap = _NOT_RUN
-            else:
-                cap = _UNUSED
+            cap = UNUSED if kustomize is not None else NOT_RUN
+            if kustomize is not None:
                 result.unbuilt.append(item.source.path)
         for doc_index, data in item.docs:
-            for base, obj in _objects(data):
+            for base, obj in document_objects(data):
                 if looks_like_fragment(item.real, obj):
                     continue
-                result.manifests.append(Manifest(item.source, doc_index, base, obj, _own_namespace(obj, namespace),
-                                                 namespace_given=_has_namespace(obj), cap=cap,
-                                                 undeployed=cap == _UNUSED))
+                result.manifests.append(Manifest(item.source, doc_index, base, obj, namespace_or(obj, namespace),
+                                                 namespace_given=has_namespace(obj), cap=cap,
+                                                 undeployed=cap == UNUSED))
     return result
-
-
-_NOT_RUN = "kustomize was not run, so this kustomize tree was read as plain files"
-_UNUSED = "no kustomization builds this file"
-
-
-def _build(tree: Tree, kustomize: Optional[Kustomize], timeout: float, namespace: str, sources: "_Sources",
-           result: LoadResult, overrides: Optional[dict[str, Optional[bytes]]]) -> tuple[set[str], dict[str, str]]:
-    """Build every root; the built objects join `result`. Returns the files the builds used, and for
-    the files of roots that were not built, why they are read as plain files."""
-    roots = tree.roots()
-    plain: dict[str, str] = {}
-    if not roots:
-        return set(), plain
-    if kustomize is None:
-        result.kustomize_note = (f"{_count(len(roots), 'kustomization')} not built (no kustomize), so "
-                                 f"{'its' if len(roots) == 1 else 'their'} files were linted as plain manifests, "
-                                 f"with routing verdicts at most info")
-        for root in roots:
-            for path in tree.listed_files(root):
-                plain.setdefault(path, _NOT_RUN)
-        return set(), plain
-    used: set[str] = set()
-    units: dict[str, set[tuple[str, str, str, str]]] = {}
-    jobs = [(root.folder, _copy_for(tree, root, overrides)) for root in roots]
-    for root, outcome in zip(roots, build_all(kustomize, jobs, timeout)):
-        name = display_path(root.folder)
-        if outcome.output is None:
-            _build_failed(tree, root, outcome, result, sources)
-            reason = f"the kustomize build of {name} failed, so this file was read as a plain file"
-            for path in tree.listed_files(root):
-                plain.setdefault(path, reason)
-            result.builds.append(BuildReport(name, False, outcome.error))
-            continue
-        result.builds.append(BuildReport(name, True, ""))
-        made = units.setdefault(name, set())
-        fallback = sources.file(root.path)
-        for doc_index, data in _built_documents(outcome.output):
-            for _, obj in _objects(data):
-                provenance = origins.take(obj, outcome.resolve)
-                placed = origins.place(obj, provenance, sources, fallback)
-                manifest = Manifest(placed.source, placed.doc_index, placed.base_pointer, obj,
-                                    _own_namespace(obj, namespace), builds=frozenset({name}),
-                                    namespace_given=_has_namespace(obj), locator=placed.locate)
-                result.manifests.append(manifest)
-                origin = provenance.path or provenance.generator
-                if origin:
-                    used.add(origin)
-                    made.add((origin, manifest.kind, manifest.namespace, manifest.name))
-    result.units = {name: frozenset(made) for name, made in units.items()}
-    return used, plain
-
-
-def _copy_for(tree: Tree, root: Kustomization, overrides: Optional[dict[str, Optional[bytes]]]) -> Optional[Copy]:
-    """A copy to build from when `overrides` change files of the root's tree (the state before a
-    change); None when the files on disk are the ones to build."""
-    if not overrides:
-        return None
-    folders = tuple(sorted({k.folder for k in tree.reach(root)}))
-    touched = {path: content for path, content in overrides.items()
-               if any(path.startswith(folder + os.sep) for folder in folders)}
-    if not touched:
-        return None
-    base = os.path.commonpath(folders)
-    return Copy(base, tuple(f for f in folders if not any(f.startswith(o + os.sep) for o in folders)), touched)
-
-
-def _built_documents(text: str) -> list[tuple[int, Any]]:
-    try:
-        return [(i, to_data(node).data) for i, node in enumerate(compose_all(text))]
-    except YAMLSyntaxError:  # kustomize writes valid YAML; never let a surprise stop the run
-        return []
-
-
-def _build_failed(tree: Tree, root: Kustomization, outcome: Build, result: LoadResult, sources: "_Sources") -> None:
-    """One finding at the kustomization entry the failure names (else the root's first line)."""
-    reached = tree.reach(root, sources.kustomization)
-    secret_inputs = {path for k in reached for item in _list(k.data.get("secretGenerator"))
-                     for path in (os.path.realpath(os.path.join(k.folder, f)) for f in generator_files(item))}
-    missing = outcome.missing_file()
-    outside = needs_outside(outcome.error, missing, secret_inputs)
-    where, pointer = root, ""
-    for kustomization in reached:
-        found = _entry_naming(kustomization, missing, outcome.error)
-        if found:
-            where, pointer = kustomization, found
-            break
-    position = where.source.locate(0, pointer) if where.source.locate is not None else None
-    position = position or Position(1, 1)
-    if outside:
-        message = (f"kustomize cannot build this here: {outcome.error}. {outside[0].upper()}{outside[1:]}, so "
-                   f"its files were linted as plain manifests, with routing verdicts at most info.")
-    else:
-        message = (f"kustomize build fails: {outcome.error}. `kubectl apply -k` fails the same way, so nothing "
-                   f"here is deployed; its files were linted as plain manifests meanwhile.")
-    result.diagnostics.append(Diagnostic(KUSTOMIZE_BUILD_FAILED, where.source.path, position.line, position.column,
-                                         message, "info" if outside else None, (display_path(root.folder),)))
-
-
-def _entry_naming(kustomization: Kustomization, missing: Optional[str], error: str) -> str:
-    """The pointer of the entry of `kustomization` that the build error is about, or ""."""
-    data = kustomization.data
-    for key, items in data.items():
-        for i, item in enumerate(items if isinstance(items, list) else []):
-            entry = item if isinstance(item, str) else item.get("path") if isinstance(item, dict) else None
-            named = [entry] if isinstance(entry, str) and entry else generator_files(item)
-            for name in named:
-                resolved = os.path.realpath(os.path.join(kustomization.folder, local_path(name)))
-                if (missing is not None and resolved == missing) or (is_remote(name) and name in error):
-                    return join_pointer(key, i)
-    for key in ("helmCharts", "generators", "transformers"):
-        if key in data and (key == "helmCharts") == ("--enable-helm" in error or "HelmChart" in error):
-            return join_pointer(key)
-    return ""
-
-
-def _list(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else []
-
-
-def _count(count: int, word: str) -> str:
-    return f"{count} {word}" + ("" if count == 1 else "s")
 
 
 class _Sources:
@@ -476,7 +337,9 @@ def _parse(source: SourceFile) -> _Parsed:
                     YAML_SYNTAX, source.path, exc.line + offset + 1, exc.column + 1,
                     f"YAML syntax error: {exc.message}; this document is skipped"))
     source.locate = _Locator(parsed)
-    parsed.kustomization = bool(parsed.docs) and is_kustomization(source.origin, parsed.docs[0][1])
+    # A kustomization that does not parse is still one: kustomize rejects it, and so its build fails.
+    parsed.kustomization = os.path.basename(source.origin) in KUSTOMIZATION_NAMES and (
+        not parsed.docs or is_kustomization(source.origin, parsed.docs[0][1]))
     return parsed
 
 
@@ -547,34 +410,3 @@ class _Locator:
         if found is None:
             return None
         return Position(found[0] + chunk.line_offset + 1, found[1] + 1)
-
-
-def _objects(data: Any) -> list[tuple[str, dict[str, Any]]]:
-    """The objects in one document: itself, or the items of a `kind: List` (or `XxxList`)."""
-    if not isinstance(data, dict) or "apiVersion" not in data or "kind" not in data:
-        return []
-    kind = data.get("kind")
-    items = data.get("items")
-    if isinstance(kind, str) and kind.endswith("List") and isinstance(items, list):
-        objects = []
-        item_kind = kind[: -len("List")]
-        for i, item in enumerate(items):
-            if not isinstance(item, dict):
-                continue
-            if "kind" not in item and item_kind:  # typed lists from the API omit each item's kind
-                item = {"apiVersion": data.get("apiVersion"), "kind": item_kind, **item}
-            if "apiVersion" in item and "kind" in item:
-                objects.append((f"/items/{i}", item))
-        return objects
-    return [("", data)]
-
-
-def _has_namespace(obj: dict[str, Any]) -> bool:
-    metadata = obj.get("metadata")
-    return isinstance(metadata, dict) and isinstance(metadata.get("namespace"), str) and bool(metadata["namespace"])
-
-
-def _own_namespace(obj: dict[str, Any], default: str) -> str:
-    metadata = obj.get("metadata")
-    namespace = metadata.get("namespace") if isinstance(metadata, dict) else None
-    return namespace if isinstance(namespace, str) and namespace else default

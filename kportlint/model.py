@@ -135,6 +135,52 @@ class Manifest:
         return self.location(pointer)[1]
 
 
+def document_objects(data: Any) -> list[tuple[str, dict[str, Any]]]:
+    """The objects in one document, with their place in it: itself, or the items of a `kind: List`
+    (or `XxxList`)."""
+    if not isinstance(data, dict) or "apiVersion" not in data or "kind" not in data:
+        return []
+    kind = data.get("kind")
+    items = data.get("items")
+    if isinstance(kind, str) and kind.endswith("List") and isinstance(items, list):
+        objects = []
+        item_kind = kind[: -len("List")]
+        for i, item in enumerate(items):
+            if not isinstance(item, dict):
+                continue
+            if "kind" not in item and item_kind:  # typed lists from the API omit each item's kind
+                item = {"apiVersion": data.get("apiVersion"), "kind": item_kind, **item}
+            if "apiVersion" in item and "kind" in item:
+                objects.append((f"/items/{i}", item))
+        return objects
+    return [("", data)]
+
+
+def has_namespace(obj: dict[str, Any]) -> bool:
+    metadata = obj.get("metadata")
+    return isinstance(metadata, dict) and isinstance(metadata.get("namespace"), str) and bool(metadata["namespace"])
+
+
+def namespace_or(obj: dict[str, Any], default: str) -> str:
+    """The object's metadata.namespace, or `default` when it sets none."""
+    metadata = obj.get("metadata")
+    namespace = metadata.get("namespace") if isinstance(metadata, dict) else None
+    return namespace if isinstance(namespace, str) and namespace else default
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """A finding about a file rather than an object: the engine gives it a severity."""
+
+    rule: str
+    file: str
+    line: int
+    column: int
+    message: str
+    severity: Optional[str] = None  # overrides the rule's default when set
+    builds: tuple[str, ...] = ()  # the kustomize builds it is about
+
+
 @dataclass(frozen=True)
 class Problem:
     """What a check reports: the object, the field and the words. The engine adds the rest."""

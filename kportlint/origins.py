@@ -15,8 +15,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Optional, Protocol
 
-from .kustomizations import local_path
-from .model import Position, SourceFile, join_pointer, split_pointer
+from .kustomizations import Kustomization, local_path
+from .model import Position, SourceFile, document_objects, join_pointer, split_pointer
 
 ORIGIN = "config.kubernetes.io/origin"
 TRANSFORMATIONS = "alpha.config.kubernetes.io/transformations"
@@ -34,6 +34,7 @@ class Parsed(Protocol):
 class Sources(Protocol):
     def file(self, path: str) -> Optional[Parsed]: ...
     def text(self, text: str, name: str) -> Parsed: ...
+    def kustomization(self, folder: str) -> Optional[Kustomization]: ...
 
 
 @dataclass
@@ -42,8 +43,6 @@ class Provenance:
 
     path: Optional[str] = None  # the resource file the object came from
     generator: Optional[str] = None  # the kustomization whose generator made it
-    generator_kind: str = ""
-    remote: bool = False  # from a remote base
     configured_in: list[str] = field(default_factory=list)  # kustomizations whose transformers ran, in order
 
 
@@ -61,12 +60,11 @@ def take(obj: dict[str, Any], resolve: Callable[[str], str]) -> Provenance:
     if isinstance(origin, str):
         fields = {key: _unquote(value) for key, value in _FIELD.findall(origin)}
         if "repo" in fields:
-            provenance.remote = True
+            pass  # from a remote base: no file here to point at
         elif "path" in fields and "configuredIn" not in fields:
             provenance.path = resolve(fields["path"])
         elif "configuredIn" in fields:
             provenance.generator = resolve(fields["configuredIn"])
-            provenance.generator_kind = fields.get("kind", "")
     if isinstance(transformations, str):
         for key, value in _FIELD.findall(transformations):
             path = resolve(_unquote(value)) if key == "configuredIn" else None
@@ -91,7 +89,6 @@ class Placed:
     source: SourceFile
     doc_index: int
     base_pointer: str
-    original: Optional[dict[str, Any]]  # the object as its file writes it (None for generated ones)
     locate: Callable[[str], Optional[Located]]
 
 
@@ -106,25 +103,15 @@ def place(built: dict[str, Any], provenance: Provenance, sources: Sources, fallb
         if parsed is not None and found is not None:
             doc_index, base, original = found
             finder.anchor = (parsed.source, doc_index, base, original)
-            return Placed(parsed.source, doc_index, base, original, finder)
+            return Placed(parsed.source, doc_index, base, finder)
     if provenance.generator is not None:
         parsed = sources.file(provenance.generator)
         if parsed is not None and parsed.docs:
             pointer = _generator_entry(parsed.docs[0][1], built)
             finder.anchor = (parsed.source, parsed.docs[0][0], pointer, None)
-            return Placed(parsed.source, parsed.docs[0][0], pointer, None, finder)
+            return Placed(parsed.source, parsed.docs[0][0], pointer, finder)
     finder.anchor = (fallback.source, fallback.docs[0][0] if fallback.docs else 0, "", None)
-    return Placed(fallback.source, finder.anchor[1], "", None, finder)
-
-
-def _objects(data: Any) -> list[tuple[str, dict[str, Any]]]:
-    if not isinstance(data, dict):
-        return []
-    items = data.get("items")
-    kind = data.get("kind")
-    if isinstance(kind, str) and kind.endswith("List") and isinstance(items, list):
-        return [(f"/items/{i}", item) for i, item in enumerate(items) if isinstance(item, dict)]
-    return [("", data)]
+    return Placed(fallback.source, finder.anchor[1], "", finder)
 
 
 def _name(obj: dict[str, Any]) -> str:
@@ -135,23 +122,22 @@ def _name(obj: dict[str, Any]) -> str:
 
 def _source_object(parsed: Parsed, built: dict[str, Any], unaffixed: str) -> Optional[tuple[int, str, dict[str, Any]]]:
     """The object of `parsed` that `built` was made from: the same kind, and the name `built` has
-    without its kustomizations' prefixes and suffixes; else a name the built one holds, the longest
-    such name winning."""
+    without its kustomizations' prefixes and suffixes, else its built name, else the one object of
+    that kind whose name the built one holds. None when that cannot be told (a patch renamed it)."""
     kind, name = built.get("kind"), _name(built)
-    best: Optional[tuple[int, str, dict[str, Any]]] = None
-    best_length = -1
+    exact, within = None, []
     for doc_index, data in parsed.docs:
-        for base, obj in _objects(data):
+        for base, obj in document_objects(data):
             if obj.get("kind", kind) != kind:
                 continue
             own = _name(obj)
             if own == unaffixed:
                 return doc_index, base, obj
             if own == name:
-                best, best_length = (doc_index, base, obj), len(name) + 1
-            elif own in name and len(own) > best_length:
-                best, best_length = (doc_index, base, obj), len(own)
-    return best
+                exact = exact or (doc_index, base, obj)
+            elif own and own in name:
+                within.append((doc_index, base, obj))
+    return exact or (within[0] if len(within) == 1 else None)
 
 
 def _names_seen(built: dict[str, Any], provenance: Provenance, sources: Sources) -> dict[str, str]:

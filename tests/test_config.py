@@ -138,8 +138,13 @@ def test_kustomize_keys(app: Path) -> None:
     program = app / "bin" / "kustomize"
     program.write_text("#!/bin/sh\necho 'error: this kustomize always fails' >&2\nexit 1\n")
     program.chmod(0o755)
-    (app / ".kportlint.yaml").write_text("kustomize: bin/kustomize\nkustomize-timeout: 5\n")  # relative to the file
-    failed = json.loads(cli("lint", "--format", "json", cwd=app).stdout)
+    # A repository's configuration names a command, never a program of its own.
+    (app / ".kportlint.yaml").write_text("kustomize: bin/kustomize\n")
+    refused = cli("lint", cwd=app)
+    assert refused.returncode == 2 and "A path is refused" in refused.stderr
+    (app / ".kportlint.yaml").write_text("kustomize: kubectl\nkustomize-timeout: 5\n")
+    assert cli("lint", "--format", "json", cwd=app).stderr == ""
+    failed = json.loads(cli("lint", "--kustomize", "bin/kustomize", "--format", "json", cwd=app).stdout)
     assert failed["summary"]["kustomizations"] == {"built": 0, "failed": 1}
     assert any(f["rule"] == "kustomize-build-failed" and "this kustomize always fails" in f["message"]
                for f in failed["findings"])

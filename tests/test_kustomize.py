@@ -186,3 +186,75 @@ def test_without_the_bundled_kubectl_kustomize_or_kubectl_on_path_is_used(tmp_pa
         program.chmod(0o755)
         found = kustomize.find()
         assert found is not None and found.command == (str(program), "kustomize" if name == "kubectl" else "build")
+
+
+def test_a_remote_resource_is_never_fetched_not_even_from_localhost(tmp_path: Path) -> None:
+    import http.server
+    import threading
+
+    class Count(http.server.SimpleHTTPRequestHandler):
+        hits = 0
+
+        def do_GET(self) -> None:  # noqa: N802 - the standard library's name
+            Count.hits += 1
+            super().do_GET()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Count)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/service.yaml"
+        write(tmp_path, {"app/kustomization.yaml": f"resources:\n  - {url}\n"})
+        [finding] = findings(lint("--format", "json", "app", cwd=tmp_path))
+    finally:
+        server.shutdown()
+    assert Count.hits == 0
+    assert (finding["rule"], finding["severity"], finding["line"]) == ("kustomize-build-failed", "info", 2)
+    assert f"resource '{url}' is remote" in finding["message"]
+
+
+def test_folder_names_that_yaml_would_misread_are_built(tmp_path: Path) -> None:
+    for name in ("a: b", "c #d"):
+        tree(tmp_path / name)
+        reported = findings(lint("--format", "json", ".", cwd=tmp_path / name))
+        assert {f["rule"] for f in reported} == {"target-port-unresolved"}, reported
+
+
+def test_a_relative_kustomize_program_and_a_time_limit(tmp_path: Path) -> None:
+    tree(tmp_path)
+    program = tmp_path / "slow-kustomize"
+    program.write_text(f"#!/bin/sh\nsleep 30 &\necho $! > {tmp_path / 'child.pid'}\nwait\n")
+    program.chmod(0o755)
+    done = lint("--kustomize", "./slow-kustomize", "--kustomize-timeout", "0.5", "--format", "json", ".", cwd=tmp_path)
+    reported = [f for f in findings(done) if f["rule"] == "kustomize-build-failed"]
+    assert {(f["severity"], f["file"]) for f in reported} == {("info", os.path.join("overlays", "dev", "kustomization.yaml")),
+                                                              ("info", os.path.join("overlays", "prod", "kustomization.yaml"))}
+    assert "took longer than --kustomize-timeout allows" in reported[0]["message"]
+    child = int((tmp_path / "child.pid").read_text())
+    assert not Path(f"/proc/{child}").exists() or "zombie" in Path(f"/proc/{child}/status").read_text().lower()
+
+
+def test_a_cycle_of_kustomizations_is_a_build_failure(tmp_path: Path) -> None:
+    write(tmp_path, {"a/kustomization.yaml": "resources: [../b]\n", "b/kustomization.yaml": "resources: [../a]\n"})
+    [finding] = findings(lint("--format", "json", ".", cwd=tmp_path))
+    assert (finding["rule"], finding["severity"]) == ("kustomize-build-failed", "error")
+    assert "cycle" in finding["message"]
+
+
+def test_a_kustomization_that_does_not_parse_is_a_failed_build(tmp_path: Path) -> None:
+    tree(tmp_path)
+    (tmp_path / "overlays" / "prod" / "kustomization.yaml").write_text("namespace: prod\nresources: [../../base\n")
+    reported = findings(lint("--format", "json", "overlays/prod", cwd=tmp_path))
+    assert sorted((f["rule"], f["severity"]) for f in reported) == [("kustomize-build-failed", "error"),
+                                                                    ("yaml-syntax", "error")]
+
+
+def test_a_base_reached_through_a_symlink_is_one_set_of_files(tmp_path: Path) -> None:
+    tree(tmp_path)
+    (tmp_path / "linked").symlink_to(tmp_path / "base", target_is_directory=True)
+    (tmp_path / "overlays" / "prod" / "kustomization.yaml").write_text("resources: [../../linked]\n")
+    done = lint("--format", "json", ".", cwd=tmp_path)
+    assert json.loads(done.stdout)["summary"]["files_not_built"] == 0
+    assert {f["file"] for f in findings(done)} == {os.path.join("base", "service.yaml")}

@@ -219,7 +219,7 @@ def scale_target_missing(hpa: Manifest, index: ObjectIndex) -> Iterator[Problem]
     elif others:
         close = nearest_name(name, others)
         message += f" (did you mean '{close}'?)" if close else ""
-    elif not any(m.namespace == ns for m in index.manifests if index.template_of(m) is not None):
+    elif not index.templates_in(ns):
         message += ", and the linted files define no workload in that namespace: if it comes from elsewhere, ignore this"
         severity = "info"
     yield Problem(hpa, "/spec/scaleTargetRef/name", message + (

@@ -1,0 +1,19 @@
+"""Phrases that several stages share, written once."""
+
+from __future__ import annotations
+
+_DID_YOU_MEAN = " Did you mean"
+
+
+def capped(message: str, severity: str, reason: str) -> str:
+    """A routing verdict lowered to info because the files cannot tell whether the object is deployed
+    as written: the reason goes before a closing "Did you mean", which stays last."""
+    note = f" Reported as info, not {severity}: {reason}, so the files cannot tell."
+    cut = message.rfind(_DID_YOU_MEAN)
+    if cut == -1:
+        return message + note
+    return message[:cut] + note + message[cut:]
+
+
+def plural(count: int, word: str) -> str:
+    return f"{count} {word}" + ("" if count == 1 else "s")
