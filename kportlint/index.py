@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 from collections import defaultdict
 from typing import Any, Callable, Hashable, Iterable, Optional, TypeVar
 
+from .discovery import STDIN
 from .model import Manifest, PodTemplate, Settings
 from .semantics.selectors import Selector
 from .semantics.workloads import KindTable, TemplateKind, may_create_pods, pod_templates
@@ -35,6 +37,7 @@ class ObjectIndex:
         self._any_value: dict[tuple[str, str], list[int]] = defaultdict(list)
         self._in_namespace: dict[str, list[int]] = defaultdict(list)
         self._answers: dict[Hashable, Any] = {}
+        self._folder_parts: dict[str, tuple[str, ...]] = {}
         self._custom_by_name: dict[tuple[str, str], list[Manifest]] = defaultdict(list)
         self._operator_namespaces: set[str] = set()  # namespaces holding custom resources that make pods
         for manifest in self.manifests:
@@ -76,6 +79,39 @@ class ObjectIndex:
         if unit not in self._views:
             self._views[unit] = UnitView(self, unit, self._alternatives.get(unit, frozenset()))
         return self._views[unit]  # type: ignore[return-value]
+
+    def distance(self, viewer: Manifest, other: Manifest) -> int:
+        """How far apart two objects are deployed: 0 in one kustomize build or one plain file, then
+        1 for the same folder (or below it), one more for each folder up to the one both are in."""
+        if viewer.builds and viewer.builds & other.builds:
+            return 0
+        if not viewer.builds and not other.builds and viewer.source is other.source:
+            return 0
+        here, there = self._folders(viewer), self._folders(other)
+        common = 0
+        for a, b in zip(here, there):
+            if a != b:
+                break
+            common += 1
+        return 1 + len(here) - common
+
+    def _folders(self, manifest: Manifest) -> tuple[str, ...]:
+        source = manifest.source
+        if source.path not in self._folder_parts:
+            opened = source.origin or source.path
+            folder = os.getcwd() if opened == STDIN else os.path.dirname(os.path.abspath(opened))
+            self._folder_parts[source.path] = tuple(folder.split(os.sep))
+        return self._folder_parts[source.path]
+
+    def nearest(self, viewer: Manifest, templates: list[PodTemplate]) -> list[PodTemplate]:
+        """Of `templates`, those deployed nearest to `viewer`: in its build or file, else its folder,
+        else the nearest folder above that holds any. A Service is judged against these, so that
+        neither copies of a workload elsewhere nor another application's pods decide its verdict."""
+        if len(templates) < 2:
+            return templates
+        distances = [self.distance(viewer, t.owner) for t in templates]
+        closest = min(distances)
+        return [t for t, d in zip(templates, distances) if d == closest]
 
     def answer(self, key: Hashable, compute: Callable[[], T]) -> T:
         """Compute a derived fact (a Service's route) once per run, whichever rule asks first."""
@@ -166,6 +202,8 @@ class UnitView:
         self.template_of = index.template_of
         self.template_kind_of = index.template_kind_of
         self.pods_may_be_unseen = index.pods_may_be_unseen
+        self.distance = index.distance
+        self.nearest = index.nearest
 
     def view(self, manifest: Manifest) -> ObjectIndex:
         return self._index.view(manifest)

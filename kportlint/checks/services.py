@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import difflib
-import os
 from typing import Iterator
 
-from ..discovery import STDIN
 from ..index import ObjectIndex
 from ..model import Manifest, PodTemplate, Problem
 from ..semantics.ports import (SERVED, UNDECLARED, UNRESOLVED, PortMatch, ServicePort, describe_ports, service_ports,
                                suggest)
-from ..semantics.routing import (PortRoute, endpoint_objects, endpoint_ports, is_selectorless, pods_made_elsewhere,
+from ..semantics.routing import (PortRoute, ServiceRoute, endpoint_objects, endpoint_ports, is_selectorless, pods_made_elsewhere,
                                  route_service)
 from ..semantics.selectors import Selector
 from ..semantics.templating import has_placeholder
@@ -31,9 +29,11 @@ def dangling_service(service: Manifest, index: ObjectIndex) -> Iterator[Problem]
                 f"else writes them (an operator, a controller), ignore this; otherwise add a selector, or "
                 f"the Service has no endpoints."), severity="info")
         return
-    if route.templates:
-        return
     selector = route.selector
+    if route.templates:
+        if route.passed_over:
+            yield _passed_over(service, route)
+        return
     if any(has_placeholder(v) for _, v in selector.match_labels):
         return  # filled in before deploy: unknown, not wrong
     ns = service.namespace
@@ -61,6 +61,21 @@ def dangling_service(service: Manifest, index: ObjectIndex) -> Iterator[Problem]
     hint = _nearest(selector, templates)
     yield Problem(service, "/spec/selector", message + " " + (
         hint or "Fix the selector, or lint the files that define the workload together with this one."))
+
+
+def _passed_over(service: Manifest, route: ServiceRoute) -> Problem:
+    ns, selector = service.namespace, route.selector
+    near = route.passed_over[0]
+    chosen = _listing(route.templates)
+    return Problem(service, "/spec/selector", (
+        f"Service {ns}/{service.name} selects {selector.describe()}, which {near.ref}, deployed beside it, does "
+        f"not carry ({_labels(near.labels)}); the labels match only {chosen}, farther away, so the Service "
+        f"sends its traffic there. Make the selector match {near.ref}, or move the Service to the files of "
+        f"the pods it is for."), severity="warning")
+
+
+def _labels(labels: dict[str, str]) -> str:
+    return ", ".join(f"{k}={v}" for k, v in sorted(labels.items())) or "no labels"
 
 
 def _nearest(selector: Selector, templates: list[PodTemplate]) -> str:
@@ -114,7 +129,7 @@ def target_port_unresolved(service: Manifest, index: ObjectIndex) -> Iterator[Pr
         # Resolves in some selected workloads only: the others get no traffic on this port.
         sp = port_route.service_port
         resolving = [m for m in port_route.matches if m.status != UNRESOLVED]
-        left_out = _other_objects([m for m in missing if _side_by_side(service, m.template)], resolving)
+        left_out = _other_objects(missing, resolving)
         if not left_out:
             continue
         serving = _joined(list(dict.fromkeys(m.template.ref for m in resolving)))
@@ -163,7 +178,7 @@ def target_port_undeclared(service: Manifest, index: ObjectIndex) -> Iterator[Pr
         if isinstance(target, str) or target is None:
             continue
         served = port_route.with_status(SERVED)
-        candidates = [m for m in port_route.with_status(UNDECLARED) if _side_by_side(service, m.template)]
+        candidates = port_route.with_status(UNDECLARED)
         others = _other_objects(candidates, served)
         undeclared = [m for m in candidates if m.template in others]
         if served and undeclared:
@@ -171,7 +186,8 @@ def target_port_undeclared(service: Manifest, index: ObjectIndex) -> Iterator[Pr
                           severity="warning")
             continue
         # Quiet when any pod serves it, or declares no ports at all (declarations are informational).
-        if len(undeclared) != len(port_route.matches):
+        # Copies of one workload count once: a second copy never makes a port declared.
+        if not candidates or len(candidates) != len(port_route.matches):
             continue
         templates = [m.template for m in port_route.matches]
         declared = [p for t in templates for p in t.serving_ports()]
@@ -198,21 +214,6 @@ def _partly_undeclared(service: Manifest, sp: ServicePort, served: list[PortMatc
             f"which {'do' if len(undeclared) > 1 else 'does'} not declare it. kube-proxy "
             f"spreads connections over all of them, so those that land there likely fail. Declare "
             f"{target} there too, or make the selector more specific.")
-
-
-def _side_by_side(service: Manifest, template: PodTemplate) -> bool:
-    """Whether the workload is kept with the Service: in its folder, above it or below it, or deployed
-    by the same kustomization.
-
-    A partial route is judged only against workloads deployed with the Service. Sibling folders of
-    a repository of examples (or of several apps sharing a namespace) are usually alternatives, not
-    pods that run side by side: `tgi/` and `vllm/` both defining app: llm-server.
-    """
-    here = os.path.dirname(os.path.abspath(service.source.origin or service.source.path))
-    there = os.path.dirname(os.path.abspath(template.owner.source.origin or template.owner.source.path))
-    if service.source.origin == STDIN or here == there or service.builds & template.owner.builds:
-        return True
-    return there.startswith(here + os.sep) or here.startswith(there + os.sep)
 
 
 def _other_objects(matches: list[PortMatch], than: list[PortMatch]) -> list[PodTemplate]:

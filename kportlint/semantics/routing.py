@@ -5,7 +5,7 @@ Rules and `kportlint routes` both read routes from here, so they cannot disagree
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Optional
 
 from ..index import ObjectIndex
@@ -27,8 +27,12 @@ class PortRoute:
 class ServiceRoute:
     service: Manifest
     selector: Selector
-    templates: list[PodTemplate]
+    templates: list[PodTemplate]  # the selected ones deployed nearest to the Service
     ports: list[PortRoute]
+    # When those are outside the Service's folder: the workloads in its file or folder written for it
+    # (its name, or its selector's keys with other values), which the selector misses. It reaches
+    # someone else's pods instead.
+    passed_over: list[PodTemplate] = field(default_factory=list)
 
 
 def service_selector(service: Manifest) -> Optional[Selector]:
@@ -96,14 +100,30 @@ def _route(service: Manifest, index: ObjectIndex) -> Optional[ServiceRoute]:
     selector = service_selector(service)
     if selector is None:
         return None
-    templates = index.select(service.namespace, selector)
+    templates = index.nearest(service, index.select(service.namespace, selector))
+    passed_over: list[PodTemplate] = []
+    if templates and index.distance(service, templates[0].owner) > _FOLDER:
+        passed_over = [t for t in index.templates_in(service.namespace)
+                       if index.distance(service, t.owner) <= _FOLDER and _written_for(service, selector, t)]
     ports = []
     for service_port in service_ports(service):
         target = service_port.effective_target
         if target is None or service_port.port is None:
             continue  # a port the API server rejects routes nothing; invalid ports are reported as such
         ports.append(PortRoute(service_port, [resolve(t, target, service_port.protocol) for t in templates]))
-    return ServiceRoute(service, selector, templates, ports)
+    return ServiceRoute(service, selector, templates, ports, passed_over)
+
+
+_FOLDER = 1  # index.distance of objects in the same folder (or below it)
+
+
+def _written_for(service: Manifest, selector: Selector, template: PodTemplate) -> bool:
+    """A workload meant for this Service: it has the Service's name, or it carries every label key
+    the selector names (with a value that differs)."""
+    if template.owner.name == service.name:
+        return True
+    keys = [key for key, _ in selector.match_labels]
+    return bool(keys) and all(key in template.labels for key in keys)
 
 
 def pods_made_elsewhere(service: Manifest, selector: Selector, index: ObjectIndex) -> Optional[str]:
