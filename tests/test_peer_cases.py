@@ -108,26 +108,17 @@ DISAGREEMENTS: dict[str, str] = {
     # Probes: a number is used as is; a name is looked up in the probed container by name only.
     "kube-linter/liveness-port.yml Deployment// probe-port #3":
         "numeric probe port: the kubelet probes the number whether or not it is declared",
-    "kube-linter/liveness-port.yml Deployment// probe-port #4":
-        "the kubelet resolves a probe port name by name only; 'udp' is declared, so it resolves",
     "kube-linter/readiness-port.yml Deployment// probe-port #3":
         "numeric probe port: the kubelet probes the number whether or not it is declared",
-    "kube-linter/readiness-port.yml Deployment// probe-port #4":
-        "the kubelet resolves a probe port name by name only; 'udp' is declared, so it resolves",
     "kube-linter/readiness-port.yml Deployment// probe-port #5":
         "grpc probe port is always a number, used as is; it need not be declared",
     "kube-linter/startup-port.yml Deployment// probe-port #3":
         "numeric probe port: the kubelet probes the number whether or not it is declared",
-    "kube-linter/startup-port.yml Deployment// probe-port #4":
-        "the kubelet resolves a probe port name by name only; 'udp' is declared, so it resolves",
     "kube-linter/startup-port.yml Deployment// probe-port #5":
         "grpc probe port is always a number, used as is; it need not be declared",
     "kube-linter/from-code-livenessport-TestDeploymentWith.yaml Deployment//deployment01-mismaptchport-1 "
     "probe-port #0":
         "numeric probe port: the kubelet probes the number whether or not it is declared",
-    "kube-linter/from-code-livenessport-TestDeploymentWith.yaml Deployment//deployment01-matchinportudp "
-    "probe-port #0":
-        "numeric probe port: the kubelet probes 8080 as is; the declared protocol plays no part",
     "kube-linter/from-code-livenessport-TestDeploymentWith.yaml Deployment//deployment01-grpcportmissmatch "
     "probe-port #0":
         "grpc probe port is always a number, used as is; it need not be declared",

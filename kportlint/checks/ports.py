@@ -6,7 +6,7 @@ import difflib
 from typing import Iterator, Optional
 
 from ..index import ObjectIndex
-from ..model import Container, Manifest, PodTemplate, Problem
+from ..model import Container, ContainerPort, Manifest, PodTemplate, Problem
 from ..semantics.names import PROTOCOLS, dns_label_problem, iana_svc_name_problem, port_number_problem
 from ..semantics.ports import describe_ports, is_int
 from ..semantics.templating import has_placeholder
@@ -156,13 +156,43 @@ def probe_port_unresolved(manifest: Manifest, index: ObjectIndex) -> Iterator[Pr
             probe = container.raw.get(probe_name)
             if not isinstance(probe, dict):
                 continue
-            for handler in ("httpGet", "tcpSocket"):
+            for handler in ("httpGet", "tcpSocket", "grpc"):
                 action = probe.get(handler)
                 port = action.get("port") if isinstance(action, dict) else None
                 if isinstance(port, str) and port and not port.isdigit() and not has_placeholder(port):
                     problem = _unresolved(manifest, template, container, probe_name, handler, port)
                     if problem is not None:
                         yield problem
+                        continue
+                udp = _udp_only(container, port)
+                if udp is not None:
+                    yield Problem(manifest, f"{container.pointer}/{probe_name}/{handler}/port", (
+                        f"{manifest.ref}, container '{container.name}': the {probe_name} connects over TCP "
+                        f"({handler}) to port {_shown_port(port)}, which the container declares only as "
+                        f"{udp.number}/UDP, so the probe {_FAILS[probe_name]} unless a TCP listener is there "
+                        f"too. Probe a TCP port, or use an exec probe."), severity="warning")
+
+
+_FAILS = {"livenessProbe": "fails and the container is restarted",
+          "readinessProbe": "fails and the pod gets no Service traffic",
+          "startupProbe": "fails and the container never finishes starting"}
+
+
+def _udp_only(container: Container, port: object) -> Optional[ContainerPort]:
+    """The container's UDP port that a probe's port names (by name or number), when the container
+    declares it only as UDP; probes (httpGet, tcpSocket, grpc) always connect over TCP."""
+    if isinstance(port, str) and not port.isdigit():
+        named = [p for p in container.ports if p.name == port]
+        return named[0] if named and named[0].protocol == "UDP" else None
+    number = int(port) if isinstance(port, str) and port.isdigit() else port
+    if not isinstance(number, int) or isinstance(number, bool):
+        return None
+    same = [p for p in container.ports if p.number == number]
+    return same[0] if same and all(p.protocol == "UDP" for p in same) else None
+
+
+def _shown_port(port: object) -> str:
+    return f"'{port}'" if isinstance(port, str) and not port.isdigit() else str(port)
 
 
 def _unresolved(manifest: Manifest, template: PodTemplate, container: Container, probe: str, handler: str,

@@ -5,15 +5,19 @@ from __future__ import annotations
 from typing import Iterator
 
 from ..index import ObjectIndex
-from ..model import Manifest, Problem
+from ..model import Manifest, Problem, join_pointer
 from ..semantics import schema
+from ..semantics.selectors import non_string_labels
 from .registry import check
 
 
 @check("schema-violation")
 def schema_violation(manifest: Manifest, index: ObjectIndex) -> Iterator[Problem]:
     version = index.settings.kubernetes_version or schema.resolve_version(None)
+    reported = {join_pointer(*path) for path, _ in non_string_labels(manifest.data)}  # by non-string-label
     for error in schema.errors(version, manifest.data):
+        if error.pointer in reported:
+            continue
         if manifest.cap and error.pointer == "/spec" and "'selector'" in error.message:
             continue  # a kustomize base read as plain files: the build may write the selector in
         yield Problem(manifest, error.pointer,

@@ -7,7 +7,7 @@ from typing import Iterator
 
 from ..index import ObjectIndex
 from ..model import Manifest, Problem, join_pointer
-from ..semantics.selectors import from_label_selector, from_map
+from ..semantics.selectors import from_label_selector, from_map, non_string_labels
 from ..semantics.workloads import MAP_SELECTOR, dig
 from ..semantics.names import dns_label_problem
 from ..semantics.templating import has_placeholder
@@ -130,3 +130,12 @@ def statefulset_service_missing(statefulset: Manifest, index: ObjectIndex) -> It
 def _nearest_name(name: str, names: list[str]) -> str:
     close = difflib.get_close_matches(name, names, n=1, cutoff=0.6)
     return f" Or did you mean serviceName: {close[0]}?" if close else ""
+
+
+@check("non-string-label")
+def non_string_label(manifest: Manifest, index: ObjectIndex) -> Iterator[Problem]:
+    for path, value in non_string_labels(manifest.data):
+        what = "boolean" if isinstance(value, bool) else "number"
+        yield Problem(manifest, join_pointer(*path), (
+            f"{manifest.ref}: the value of label '{path[-1]}' is a YAML {what}, not a string, so the API "
+            f"server rejects the object (label values are strings). Quote the value as written."))

@@ -44,7 +44,10 @@ def service_selector(service: Manifest) -> Optional[Selector]:
     spec = service.spec
     if spec.get("type") == "ExternalName":
         return None
-    selector = from_map(spec.get("selector"))
+    raw = spec.get("selector")
+    if isinstance(raw, dict) and any(not isinstance(v, str) for v in raw.values() if v is not None):
+        return None  # the API server rejects it (non-string-label): no route through a guessed selector
+    selector = from_map(raw)
     return None if selector.empty else selector
 
 

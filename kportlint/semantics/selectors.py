@@ -82,6 +82,28 @@ def string_map(value: Any) -> dict[str, str]:
     return {k: v for k, v in value.items() if isinstance(k, str) and isinstance(v, str)}
 
 
+# Where objects keep label maps (labels and selectors), as paths from the object; a Service's and a
+# ReplicationController's spec.selector is a map, elsewhere a selector holds matchLabels.
+_LABEL_PATHS = (("metadata", "labels"), ("spec", "selector"), ("spec", "selector", "matchLabels"),
+                ("spec", "template", "metadata", "labels"), ("spec", "podSelector", "matchLabels"),
+                ("spec", "jobTemplate", "spec", "template", "metadata", "labels"))
+
+
+def non_string_labels(data: Any) -> list[tuple[tuple[str, ...], Any]]:
+    """(path, value) of each label or selector value that is not a string (`version: 2`, `on: yes`):
+    the API server rejects the object, since label values are strings."""
+    found = []
+    for path in _LABEL_PATHS:
+        node = data
+        for token in path:
+            node = node.get(token) if isinstance(node, dict) else None
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if isinstance(key, str) and isinstance(value, (bool, int, float)) and key != "matchLabels":
+                    found.append(((*path, key), value))
+    return found
+
+
 def from_map(value: Any) -> Selector:
     """A Service's or ReplicationController's `selector: {key: value}`."""
     return Selector(tuple(sorted(string_map(value).items())))
