@@ -13,6 +13,7 @@ from ..semantics.routing import (PortRoute, ServiceRoute, endpoint_objects, endp
                                  route_service)
 from ..semantics.selectors import Selector
 from ..semantics.templating import has_placeholder
+from ..semantics.workloads import runs_to_completion
 from .registry import check
 
 
@@ -129,7 +130,10 @@ def target_port_unresolved(service: Manifest, index: ObjectIndex) -> Iterator[Pr
         # Resolves in some selected workloads only: the others get no traffic on this port.
         sp = port_route.service_port
         resolving = [m for m in port_route.matches if m.status != UNRESOLVED]
-        left_out = _other_objects(missing, resolving)
+        # Pods that run to completion (a migration Job sharing the app label) and lack the name are
+        # left out of the endpoints, and that is all: others serve the port. (A numeric targetPort does
+        # reach them while they run.)
+        left_out = _other_objects([m for m in missing if not runs_to_completion(m.template)], resolving)
         if not left_out:
             continue
         serving = _joined(list(dict.fromkeys(m.template.ref for m in resolving)))

@@ -8,6 +8,8 @@
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass
 from typing import Any, Optional, Union
 
@@ -90,9 +92,44 @@ def resolve(template: PodTemplate, target: Union[int, str], protocol: str) -> Po
         hits = tuple(p for p in declared if p.name == target and p.protocol == protocol)
         return PortMatch(template, SERVED if hits else UNRESOLVED, hits)
     hits = tuple(p for p in declared if p.number == target and p.protocol == protocol)
-    if hits:
+    if hits or listens_on(template, target):
         return PortMatch(template, SERVED, hits)
     return PortMatch(template, UNDECLARED if declared else UNKNOWN, ())
+
+
+# A listen port given to the program rather than declared: `--port 18080`, `--port=18080`,
+# `--http-port=18080`, `--listen=:18080`, `--bind-address=0.0.0.0:18080`, or `0.0.0.0:18080`.
+# Narrow on purpose: a number in an unrelated flag (a timeout, a memory size) is no evidence.
+_FLAG = r"--?[\w.-]*(?:port|listen|bind|addr|address)[\w.-]*(?:=|\s+)(?:[\w.\[\]:-]*:)?{n}(?![\w.])"
+_ADDRESS = r"(?:0\.0\.0\.0|\[::\]|::|localhost|127\.0\.0\.1)?:{n}(?![\w.])"
+_ENV_NAME = re.compile(r"(?:^|_)(?:PORT|LISTEN|BIND|ADDR|ADDRESS)(?:_|$)", re.IGNORECASE)
+
+
+def listens_on(template: PodTemplate, number: int) -> bool:
+    """Whether a serving container's command, args or env give `number` as its listen port."""
+    flag = re.compile(_FLAG.format(n=number), re.IGNORECASE)
+    address = re.compile(r"(?:^|[\s='\"])" + _ADDRESS.format(n=number))
+    for container in template.containers:
+        if not container.serves:
+            continue
+        words = [w for key in ("command", "args") for w in _strings(container.raw.get(key))]
+        text = " ".join(words)
+        if flag.search(text) or address.search(text):
+            return True
+        env = container.raw.get("env")
+        for item in env if isinstance(env, list) else []:
+            if not isinstance(item, dict) or not isinstance(item.get("name"), str):
+                continue
+            value = item.get("value")
+            value = str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+            if isinstance(value, str) and _ENV_NAME.search(item["name"]) and (
+                    value == str(number) or address.search(" " + value)):
+                return True
+    return False
+
+
+def _strings(value: object) -> list[str]:
+    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
 
 
 def describe_port(port: ContainerPort) -> str:

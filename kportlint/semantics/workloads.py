@@ -226,3 +226,13 @@ def _ports(value: Any, pointer: str) -> list[ContainerPort]:
         protocol = item.get("protocol") if isinstance(item.get("protocol"), str) and item.get("protocol") else "TCP"
         ports.append(ContainerPort(number, name, protocol, f"{pointer}/ports/{i}"))
     return ports
+
+
+def runs_to_completion(template: PodTemplate) -> bool:
+    """Pods that finish rather than serve: a Job's, a CronJob's, or a bare Pod that is not restarted."""
+    owner = template.owner
+    if owner.kind in ("Job", "CronJob") and owner.group in ("batch", ""):
+        return True
+    if owner.kind == "Pod" and owner.group == "":
+        return owner.spec.get("restartPolicy") in ("Never", "OnFailure")
+    return False
