@@ -101,6 +101,23 @@ DISAGREEMENTS: dict[str, str] = {
     # targetPort "" is defaulted to port by the API server.
     "kube-linter/from-code-targetport-TestServices.yaml Service//empty-string target-port":
         "targetPort \"\" is defaulted to the Service port by the API server",
+    # A single replica that nothing addresses by its stable name: per-pod DNS names serve nobody (info).
+    "kube-score/statefulset-service-name-different-name.yaml StatefulSet//statefulset-test-1 other":
+        "one replica, and no value in the files names a pod by its stable name: per-pod DNS is unused, so info",
+    "kube-score/statefulset-service-name-not-headless.yaml StatefulSet//statefulset-test-1 other":
+        "one replica, and no value in the files names a pod by its stable name: per-pod DNS is unused, so info",
+    "kube-score/statefulset-service-name-different-label.yaml StatefulSet//statefulset-test-1 other":
+        "one replica, and no value in the files names a pod by its stable name: per-pod DNS is unused, so info",
+    "kube-score/statefulset-service-name-different-namespace.yaml StatefulSet/ns-test-1/statefulset-test-1 other":
+        "one replica, and no value in the files names a pod by its stable name: per-pod DNS is unused, so info",
+    "kube-score/from-code-apps-TestStatefulSetHasServiceName-case2-different-service-name.yaml StatefulSet//foo other":
+        "one replica, and no value in the files names a pod by its stable name: per-pod DNS is unused, so info",
+    "kube-score/from-code-apps-TestStatefulSetHasServiceName-case5-different-namespace.yaml StatefulSet/foo-ns/foo other":
+        "one replica, and no value in the files names a pod by its stable name: per-pod DNS is unused, so info",
+    "kube-score/from-code-apps-TestStatefulSetHasServiceName-case8-not-headless.yaml StatefulSet//foo other":
+        "one replica, and no value in the files names a pod by its stable name: per-pod DNS is unused, so info",
+    "kube-score/from-code-apps-TestStatefulSetHasServiceName-case9-selector-mismatch.yaml StatefulSet//foo other":
+        "one replica, and no value in the files names a pod by its stable name: per-pod DNS is unused, so info",
     # The API server never required serviceName; the API marks it optional since Kubernetes 1.33.
     "kube-score/from-code-apps-TestStatefulSetHasServiceName-case3-missing-service-name.yaml "
     "StatefulSet//foo other":

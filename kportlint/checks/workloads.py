@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import difflib
-from typing import Iterator
+import re
+from typing import Iterator, Optional
 
 from ..index import ObjectIndex
 from ..model import Manifest, Problem, join_pointer
@@ -76,6 +77,22 @@ def statefulset_service_missing(statefulset: Manifest, index: ObjectIndex) -> It
             f"must be the name of a Service in the namespace (such as '{name.split('.')[0].lower()}'), not a "
             f"DNS name or a display name, so the pods get no stable DNS names."))
         return
+    problem = _governing_problem(statefulset, name, index)
+    if problem is None:
+        return
+    message, severity = problem
+    if severity is None:  # how much per-pod DNS names matter follows what the files show
+        evidence = _addressed_by_name(statefulset, name, index)
+        severity = "warning" if evidence else "info"
+        message += (f" This matters here: {evidence}." if evidence else
+                    " With one replica that nothing in the files addresses by its stable name, this matters "
+                    "only if something outside them does.")
+    yield Problem(statefulset, "/spec/serviceName", message, severity=severity)
+
+
+def _governing_problem(statefulset: Manifest, name: str, index: ObjectIndex) -> Optional[tuple[str, Optional[str]]]:
+    """What is wrong with the governing Service, and the severity when it does not depend on whether
+    the pods are addressed by name (None: it does)."""
     ns = statefulset.namespace
     what = f"StatefulSet {ns}/{statefulset.name}"
     services = index.named("Service", ns, name)
@@ -83,48 +100,59 @@ def statefulset_service_missing(statefulset: Manifest, index: ObjectIndex) -> It
         in_namespace = [s for s in index.of_kind("Service") if s.namespace == ns]
         elsewhere = sorted({s.namespace for s in index.of_kind("Service") if s.name == name})
         if elsewhere:
-            yield Problem(statefulset, "/spec/serviceName", (
-                f"{what} names the governing Service '{name}', but that Service is in namespace "
-                f"{', '.join(elsewhere)}, not {ns}: a StatefulSet's governing Service must be in its own "
-                f"namespace, so its pods get no stable DNS names. Move one of them."))
-            return
+            return (f"{what} names the governing Service '{name}', but that Service is in namespace "
+                    f"{', '.join(elsewhere)}, not {ns}: a governing Service must be in the StatefulSet's "
+                    f"namespace, so its pods get no stable DNS names. Move one of them.", None)
         if not in_namespace:
-            yield Problem(statefulset, "/spec/serviceName", (
-                f"{what} names the governing Service '{name}', but the linted files define no Service in "
-                f"namespace {ns}. If it comes from elsewhere, lint them together or ignore this; "
-                f"otherwise its pods get no stable DNS names ({statefulset.name}-0.{name}...)."),
-                severity="info")
-            return
-        hint = _nearest_name(name, [s.name for s in in_namespace])
-        yield Problem(statefulset, "/spec/serviceName", (
-            f"{what} names the governing Service '{name}', but there is no Service '{name}' in namespace "
-            f"{ns}, so its pods get no stable DNS names ({statefulset.name}-0.{name}.{ns}.svc) and peers "
-            f"that address each other by them cannot connect. Create a headless Service (clusterIP: None) "
-            f"named '{name}'.{hint}"))
-        return
+            return (f"{what} names the governing Service '{name}', but the linted files define no Service in "
+                    f"namespace {ns}. If it comes from elsewhere, lint them together or ignore this; "
+                    f"otherwise its pods get no stable DNS names ({statefulset.name}-0.{name}...).", "info")
+        return (f"{what} names the governing Service '{name}', but there is no Service '{name}' in namespace "
+                f"{ns}, so its pods get no stable DNS names ({statefulset.name}-0.{name}.{ns}.svc). Create a "
+                f"headless Service (clusterIP: None) named '{name}'.{_nearest_name(name, [s.name for s in in_namespace])}",
+                None)
     service = services[0]
     template = index.template_of(statefulset)
     selector = from_map(service.spec.get("selector"))
     if (template is not None and not selector.empty and not any(has_placeholder(v) for _, v in selector.match_labels)
             and not selector.matches(template.labels, template.extra_labels)):
-        yield Problem(statefulset, "/spec/serviceName", (
-            f"{what} names Service {ns}/{name} as its governing Service, but that Service selects "
-            f"{selector.describe()}, which its pods do not carry: the per-pod DNS names "
-            f"({statefulset.name}-0.{name}.{ns}.svc) come from the Service's endpoints, so they do not "
-            f"exist. Make the Service select the StatefulSet's pod labels."))
-        return
+        return (f"{what} names Service {ns}/{name} as its governing Service, but that Service selects "
+                f"{selector.describe()}, which its pods do not carry, so the per-pod DNS names "
+                f"({statefulset.name}-0.{name}.{ns}.svc) do not exist. Make the Service select the "
+                f"StatefulSet's pod labels.", None)
     if service.spec.get("type") == "ExternalName":
-        yield Problem(statefulset, "/spec/serviceName", (
-            f"{what} names Service {ns}/{name} as its governing Service, but that Service is of type "
-            f"ExternalName, a DNS alias with no endpoints, so its pods get no per-pod DNS names. Point "
-            f"serviceName at a headless Service (clusterIP: None) that selects the pods."), severity="warning")
-        return
+        return (f"{what} names Service {ns}/{name} as its governing Service, but that Service is of type "
+                f"ExternalName, a DNS alias with no endpoints, so its pods get no per-pod DNS names. Point "
+                f"serviceName at a headless Service (clusterIP: None) that selects the pods.", None)
     if service.spec.get("clusterIP") != "None":
-        yield Problem(statefulset, "/spec/serviceName", (
-            f"{what} names Service {ns}/{name} as its governing Service, but that Service is not headless "
-            f"(clusterIP: None), so no per-pod DNS records ({statefulset.name}-0.{name}.{ns}.svc) are "
-            f"created. Set clusterIP: None on it, or point serviceName at a headless Service."),
-            severity="warning")
+        return (f"{what} names Service {ns}/{name} as its governing Service, but that Service is not headless "
+                f"(clusterIP: None), so no per-pod DNS records ({statefulset.name}-0.{name}.{ns}.svc) are "
+                f"created. Set clusterIP: None on it, or point serviceName at a headless Service.", None)
+    return None
+
+
+def _addressed_by_name(statefulset: Manifest, service: str, index: ObjectIndex) -> str:
+    """Evidence that the pods are addressed by their stable names: more than one replica (peers find
+    each other so), or a value in the files that names one (`web-0.web`); "" when there is none."""
+    replicas = statefulset.spec.get("replicas")
+    if isinstance(replicas, int) and not isinstance(replicas, bool) and replicas > 1:
+        return f"it runs {replicas} replicas, which find each other by these names"
+    stable = re.compile(rf"\b{re.escape(statefulset.name)}-\d+\.{re.escape(service)}\b")
+    for manifest in [statefulset] + [m for m in index.of_kind("ConfigMap") if m.namespace == statefulset.namespace]:
+        if any(stable.search(text) for text in _texts(manifest.data)):
+            return f"{manifest.ref} names a pod by it ({statefulset.name}-0.{service}...)"
+    return ""
+
+
+def _texts(value: object) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _texts(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _texts(item)
 
 
 def _nearest_name(name: str, names: list[str]) -> str:
