@@ -363,3 +363,19 @@ def test_summary_empty_result(project: Path) -> None:
     text = summary.markdown(found)
     assert "No problems found" in text
     assert "|" not in text
+
+
+def test_the_text_report_keeps_each_finding_on_one_line(tmp_path) -> None:
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    (tmp_path / "app.yaml").write_text(
+        'apiVersion: v1\nkind: Service\nmetadata: {name: w}\nspec:\n  selector: {app: "we\\nb\\u001b[31m"}\n'
+        '  ports: [{port: 80}]\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: w}\nspec:\n'
+        '  selector: {matchLabels: {app: x}}\n  template:\n    metadata: {labels: {app: x}}\n'
+        '    spec: {containers: [{name: a, image: b}]}\n')
+    script = Path(sys.executable).parent / "kportlint"
+    done = subprocess.run([str(script), "lint", str(tmp_path)], capture_output=True, text=True, timeout=120)
+    lines = done.stdout.splitlines()
+    assert len(lines) == 2 and "app=we\\nb\\x1b[31m" in lines[0], done.stdout

@@ -62,6 +62,13 @@ def _ingress_backend(ingress: Manifest, index: ObjectIndex, pointer: str, backen
         service = _dict(backend.get("service"))
         name = service.get("name")
         port_spec = _dict(service.get("port"))
+        if "namespace" in service:
+            yield Problem(ingress, f"{pointer}/service/namespace", (
+                f"{lead} Service '{name}' with service.namespace, a field an Ingress backend does not have: "
+                f"the backend Service is always in the Ingress's own namespace ({ingress.namespace}). "
+                f"kubectl's strict validation rejects the object; without it the field is dropped and the "
+                f"Service is looked up in {ingress.namespace}. Move the Ingress to the Service's namespace, "
+                f"or route through a Service there (an ExternalName)."))
         if "service" in backend and "number" not in port_spec and "name" not in port_spec:
             yield Problem(ingress, f"{pointer}/service", (
                 f"{lead} Service '{name}' without a port: a networking.k8s.io/v1 backend needs port.number "
@@ -112,7 +119,8 @@ def _gateway_route(route: Manifest, index: ObjectIndex) -> Iterator[Problem]:
         name = ref.get("name")
         namespace = ref.get("namespace") if isinstance(ref.get("namespace"), str) else route.namespace
         lead = f"{route.ref} sends traffic to Service {namespace}/{name}"
-        if namespace != route.namespace and not _granted(index, route, namespace, name):
+        if namespace != route.namespace and not _granted(index, route, namespace, name) \
+                and (namespace, name) not in _parent_services(route):
             yield Problem(route, pointer + "/namespace", (
                 f"{lead}, in another namespace, but no ReferenceGrant in namespace {namespace} allows "
                 f"{route.kind}s from namespace {route.namespace} to refer to it, so the gateway refuses the "
@@ -134,6 +142,17 @@ def _gateway_route(route: Manifest, index: ObjectIndex) -> Iterator[Problem]:
             yield Problem(route, pointer + ("/port" if verdict.field == "port" else "/name"),
                           f"{lead} port {port}, but {verdict.message} The gateway cannot route "
                           f"to it (ResolvedRefs: BackendNotFound), and those requests fail.", verdict.severity)
+
+
+def _parent_services(route: Manifest) -> set[tuple[str, Any]]:
+    """The Services a GAMMA (mesh) route is attached to: a consumer route in another namespace may send
+    traffic to its own parent Service without a ReferenceGrant (GEP-1294)."""
+    found = set()
+    for _, parent in mappings(route.spec.get("parentRefs")):
+        if parent.get("kind") == "Service" and parent.get("group", "") in ("", "core"):
+            namespace = parent.get("namespace") if isinstance(parent.get("namespace"), str) else route.namespace
+            found.add((namespace, parent.get("name")))
+    return found
 
 
 def _granted(index: ObjectIndex, route: Manifest, namespace: str, name: Any) -> bool:

@@ -16,8 +16,8 @@ def schema_violation(manifest: Manifest, index: ObjectIndex) -> Iterator[Problem
     version = index.settings.kubernetes_version or schema.resolve_version(None)
     reported = {join_pointer(*path) for path, _ in non_string_labels(manifest.data)}  # by non-string-label
     for error in schema.errors(version, manifest.data):
-        if error.pointer in reported:
-            continue
+        if error.pointer in reported or (manifest.kind == "Ingress" and error.pointer.endswith("/service/namespace")):
+            continue  # reported by non-string-label and ingress-backend-unresolved
         if manifest.cap and error.pointer == "/spec" and "'selector'" in error.message:
             continue  # a kustomize base read as plain files: the build may write the selector in
         yield Problem(manifest, error.pointer,

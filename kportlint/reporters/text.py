@@ -15,6 +15,14 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}" + ("" if count == 1 else "s")
 
 
+_CONTROL = {c: f"\\x{c:02x}" for c in range(32)} | {10: "\\n", 13: "\\r", 9: "\\t", 127: "\\x7f"}
+
+
+def one_line(text: str) -> str:
+    """A message on one line: a newline or control character in it (from a label value, say) is escaped."""
+    return text.translate(_CONTROL)
+
+
 def built_by(builds: tuple[str, ...]) -> str:
     """` (in the build of overlays/prod)`: which kustomize builds a finding is about."""
     if not builds:
@@ -52,6 +60,6 @@ def render(result: RunResult, color: bool = False) -> str:
     for f in result.findings:
         where = _paint(f"{f.file}:{f.line}:{f.column}:", "1", color)
         severity = _paint(f.severity, _COLORS[f.severity], color)
-        lines.append(f"{where} {severity} {_paint(f.rule, '2', color)} {f.message}{built_by(f.builds)}")
+        lines.append(f"{where} {severity} {_paint(f.rule, '2', color)} {one_line(f.message)}{built_by(f.builds)}")
     lines.append(summary_line(result))
     return "\n".join(lines) + "\n"
