@@ -254,9 +254,19 @@ def _step_summary(result: Any) -> None:
 def routes(paths: tuple[str, ...], only: Optional[str], namespace: str) -> None:
     """Show the route a request to each Service takes: selector, workloads, and per port the
     container port that serves it."""
+    from .engine import analyse
     from .routes import describe_routes
 
-    click.echo(describe_routes(list(paths) or ["."], namespace, only), nl=False)
+    targets = list(paths) or ["."]
+    found = config.find(targets)
+    loaded = config.read(found) if found is not None else config.Config(None)
+    options = config.apply(RunOptions(), loaded.settings, loaded.base)  # as lint reads them
+    if click.get_current_context().get_parameter_source("namespace") == click.core.ParameterSource.COMMANDLINE:
+        options = dataclasses.replace(options, namespace=namespace)
+    analysis = analyse(targets, options, check=False)
+    for note in analysis.result.notes:
+        click.echo(note, err=True)
+    click.echo(describe_routes(analysis.index, only), nl=False)
 
 
 @main.command()

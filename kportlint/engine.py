@@ -107,6 +107,21 @@ def run(paths: list[str], options: RunOptions, stdin: Optional[BinaryIO] = None,
         overrides: Optional[dict[str, Optional[bytes]]] = None) -> RunResult:
     """Lint `paths` as one set. `overrides` (resolved path -> content, or None for absent) lints the
     files as they were before a change."""
+    return analyse(paths, options, stdin, overrides).result
+
+
+@dataclass
+class Analysis:
+    """A run's findings, and the index of the objects it judged (what `kportlint routes` draws)."""
+
+    result: RunResult
+    index: ObjectIndex
+
+
+def analyse(paths: list[str], options: RunOptions, stdin: Optional[BinaryIO] = None,
+            overrides: Optional[dict[str, Optional[bytes]]] = None, check: bool = True) -> Analysis:
+    """The one pipeline of every command: load and build, index, and (unless `check` is off, as
+    for `kportlint routes`) check."""
     catalog = load_catalog()
     enabled = enabled_rules(catalog, options.select, options.ignore, options.schema)
     if options.show_unused_suppressions:
@@ -134,7 +149,7 @@ def run(paths: list[str], options: RunOptions, stdin: Optional[BinaryIO] = None,
     index = ObjectIndex(loaded.manifests, kinds,
                         Settings(kubernetes_version=version, node_port_range=options.node_port_range), loaded.units)
     for rule_id, spec in ALL_CHECKS.items():
-        if rule_id not in enabled:
+        if rule_id not in enabled or not check:
             continue
         if spec.kinds is None:
             targets: Iterable[Manifest] = index.manifests
@@ -151,9 +166,10 @@ def run(paths: list[str], options: RunOptions, stdin: Optional[BinaryIO] = None,
         notes.append(f"kportlint: note: {plural(loaded.not_built, 'kustomization')} not built ({why}), so "
                      f"{'its' if loaded.not_built == 1 else 'their'} files were linted as plain manifests, "
                      f"with routing verdicts at most info")
-    return RunResult(_unique_sorted(findings), len(loaded.files), loaded.documents, len(loaded.manifests),
-                     builds=loaded.builds, unbuilt=loaded.unbuilt, notes=notes,
-                     paths=[f.path for f in loaded.files])
+    result = RunResult(_unique_sorted(findings), len(loaded.files), loaded.documents, len(loaded.manifests),
+                       builds=loaded.builds, unbuilt=loaded.unbuilt, notes=notes,
+                       paths=[f.path for f in loaded.files])
+    return Analysis(result, index)
 
 
 def _suppressed(raw: list[tuple[Finding, Optional[Manifest]]], files: list[SourceFile], index: ObjectIndex,

@@ -220,11 +220,13 @@ def _read_and_parse(item: InputFile, stdin: Optional[BinaryIO], result: LoadResu
                 f"were skipped; render it and lint the output: "
                 f"helm template {display_path(chart)} | kportlint lint -"))
         return None
-    # Outside a chart, Helm's objects (.Values, include, toYaml) or template actions that break the
-    # YAML or turn into mapping keys mark a template. Go templates inside strings (alert texts) don't.
+    # Outside a chart, the document's structure decides: template actions that break the YAML or turn
+    # into mapping keys, or Helm's objects (.Values, include, toYaml) in the object's own fields, mark a
+    # template. Go templates in embedded text (a ConfigMap's files, alert texts) do not.
     templated = chart is None and "{{" in text
-    parsed = None if templated and _helm_marked(text) else _parse(source)
-    if parsed is None or (templated and (parsed.errors or parsed.template_like)):
+    parsed = _parse(source)
+    if templated and (parsed.errors or parsed.template_like or
+                      (_helm_marked(text) and any(_helm_in_fields(data) for _, data in parsed.docs))):
         result.diagnostics.append(Diagnostic(
             HELM_TEMPLATE, item.display, 1, 1,
             "this file is a Helm template, not a manifest, so it was skipped; render it and lint "
@@ -237,6 +239,23 @@ def _read_and_parse(item: InputFile, stdin: Optional[BinaryIO], result: LoadResu
         result.diagnostics.extend(d for d in parsed.notes if d.rule == DUPLICATE_KEY)
     parsed.real = item.real
     return parsed
+
+
+def _helm_in_fields(data: Any, embedded: bool = False) -> bool:
+    """Whether Helm's template syntax sits in an object's own fields (a name, an image, a label), not
+    in text that the object carries: ConfigMap and Secret data, annotations, multi-line strings."""
+    if isinstance(data, str):
+        return not embedded and "\n" not in data.strip() and _HELM_MARKERS.search(data) is not None
+    if isinstance(data, list):
+        return any(_helm_in_fields(item, embedded) for item in data)
+    if not isinstance(data, dict):
+        return False
+    carrier = data.get("kind") in ("ConfigMap", "Secret")
+    for key, value in data.items():
+        inside = embedded or key == "annotations" or (carrier and key in ("data", "stringData", "binaryData"))
+        if _helm_in_fields(value, inside):
+            return True
+    return False
 
 
 def _helm_marked(text: str) -> bool:

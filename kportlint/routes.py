@@ -9,8 +9,6 @@ from __future__ import annotations
 from typing import Optional
 
 from .index import ObjectIndex
-from .kustomize import find
-from .loader import load
 from .reporters.text import built_by
 from .model import Manifest
 from .semantics.ports import SERVED, UNDECLARED, UNKNOWN, UNRESOLVED, describe_ports, service_ports
@@ -20,10 +18,9 @@ _MARKS = {SERVED: "ok", UNRESOLVED: "NO TRAFFIC: name not declared", UNDECLARED:
           UNKNOWN: "no ports declared"}
 
 
-def describe_routes(paths: list[str], namespace: str = "default", only: Optional[str] = None) -> str:
-    """One block per Service: selector -> workloads -> per port, how each workload serves it."""
-    loaded = load(paths, namespace, kustomize=find())
-    index = ObjectIndex(loaded.manifests, units=loaded.units)
+def describe_routes(index: ObjectIndex, only: Optional[str] = None) -> str:
+    """One block per Service of the index a run judged: selector -> workloads -> per port, how each
+    workload serves it."""
     blocks = []
     for service in sorted(index.of_kind("Service"),
                           key=lambda s: (s.namespace, s.name, s.source.path, sorted(s.builds))):
@@ -62,9 +59,11 @@ def _service_block(service: Manifest, index: ObjectIndex) -> str:
         if sp.target in (None, 0, ""):
             shown += " (defaults to port)"
         lines.append(f"  {sp.label()}/{sp.protocol} -> {shown}")
+        shown = []  # each workload once, however many files define it
         for match in port_route.matches:
             ports = describe_ports(list(match.ports)) or describe_ports(match.template.serving_ports()) or "-"
-            lines.append(f"    {match.template.ref}: {_MARKS[match.status]} [{ports}]")
+            shown.append(f"    {match.template.ref}: {_MARKS[match.status]} [{ports}]")
+        lines += list(dict.fromkeys(shown))
     skipped = len(service_ports(service)) - len(route.ports)
     if skipped:
         lines.append(f"  ({skipped} port entries without a usable port number are not shown)")
