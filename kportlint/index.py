@@ -38,6 +38,7 @@ class ObjectIndex:
         self._in_namespace: dict[str, list[int]] = defaultdict(list)
         self._answers: dict[Hashable, Any] = {}
         self._folder_parts: dict[str, tuple[str, ...]] = {}
+        self.label_keys: set[str] = set()  # every label key a pod template carries, in any namespace
         self._custom_by_name: dict[tuple[str, str], list[Manifest]] = defaultdict(list)
         self._operator_namespaces: set[str] = set()  # namespaces holding custom resources that make pods
         for manifest in self.manifests:
@@ -59,6 +60,8 @@ class ObjectIndex:
         self._template_of.setdefault(id(template.owner), template)
         ns = template.namespace
         self._in_namespace[ns].append(number)
+        self.label_keys.update(template.labels)
+        self.label_keys.update(template.extra_labels)
         for key, value in template.labels.items():
             self._exact[(ns, key, value)].append(number)
         for key, values in template.extra_labels.items():
@@ -202,6 +205,7 @@ class UnitView:
         self.template_of = index.template_of
         self.template_kind_of = index.template_kind_of
         self.pods_may_be_unseen = index.pods_may_be_unseen
+        self.label_keys = index.label_keys
         self.distance = index.distance
         self.nearest = index.nearest
 

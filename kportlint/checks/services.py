@@ -11,6 +11,7 @@ from ..semantics.ports import (SERVED, UNDECLARED, UNRESOLVED, PortMatch, Servic
                                suggest)
 from ..semantics.routing import (PortRoute, ServiceRoute, endpoint_objects, endpoint_ports, is_selectorless, pods_made_elsewhere,
                                  route_service)
+from ..semantics.names import one_edit_apart
 from ..semantics.selectors import Selector
 from ..semantics.templating import has_placeholder
 from ..semantics.workloads import runs_to_completion
@@ -59,9 +60,30 @@ def dangling_service(service: Manifest, index: ObjectIndex) -> Iterator[Problem]
             f"lint them together (render the chart) or ignore this; otherwise the Service has no "
             f"endpoints."), severity="info")
         return
+    unused = _keys_labelled_elsewhere(service, selector, index)
+    if unused:
+        yield Problem(service, "/spec/selector", (
+            f"Service {ns}/{service.name} selects pods with {selector.describe()}, but no pod template in the "
+            f"linted files carries the label key {unused[0]}, so its pods are labelled elsewhere (the control "
+            f"plane, an operator, a chart): the files cannot tell whether it has endpoints."), severity="info")
+        return
     hint = _nearest(selector, templates)
     yield Problem(service, "/spec/selector", message + " " + (
         hint or "Fix the selector, or lint the files that define the workload together with this one."))
+
+
+def _keys_labelled_elsewhere(service: Manifest, selector: Selector, index: ObjectIndex) -> list[str]:
+    """Selector keys that no pod template anywhere uses, and that are no typo of one that is (one edit
+    away): pods with such a key get it from outside the files. Not so when the rest of the selector
+    picks a workload here: then that workload lacks the key, a mistake the files do show. A value that
+    differs on a key the templates use is a typo, not this either."""
+    keys = index.label_keys
+    unused = [key for key, _ in selector.match_labels
+              if key not in keys and not any(one_edit_apart(key, used) for used in keys)]
+    rest = Selector(tuple(pair for pair in selector.match_labels if pair[0] not in unused))
+    if unused and not rest.empty and index.select(service.namespace, rest):
+        return []
+    return unused
 
 
 def _passed_over(service: Manifest, route: ServiceRoute) -> Problem:

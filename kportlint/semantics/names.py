@@ -54,3 +54,15 @@ def nearest_name(name: str, names: list[str]) -> Optional[str]:
         return close[0]
     containing = [n for n in candidates if len(name) >= 3 and (name in n or (n in name and len(n) >= 0.6 * len(name)))]
     return min(containing, key=len) if len(containing) >= 1 else None
+
+
+def one_edit_apart(a: str, b: str) -> bool:
+    """Whether `b` is `a` with one character added, removed or changed (or the case differs)."""
+    if a.lower() == b.lower():
+        return True
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b)) == 1
+    shorter, longer = (a, b) if len(a) < len(b) else (b, a)
+    return any(longer[:i] + longer[i + 1:] == shorter for i in range(len(longer)))
