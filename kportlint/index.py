@@ -134,6 +134,10 @@ class ObjectIndex:
         custom resource there makes pods of its own."""
         return namespace in self._operator_namespaces
 
+    def custom_resources_in(self, namespace: str) -> list[Manifest]:
+        """Custom resources that may run pods in the namespace."""
+        return [m for (ns, _), found in self._custom_by_name.items() if ns == namespace for m in found]
+
     def custom_resources_named(self, namespace: str, name: str) -> list[Manifest]:
         """Custom resources that may run pods (not pod templates) with this name in the namespace."""
         return self._custom_by_name.get((namespace, name), [])
@@ -236,6 +240,9 @@ class UnitView:
 
     def custom_resources_named(self, namespace: str, name: str) -> list[Manifest]:
         return [m for m in self._index.custom_resources_named(namespace, name) if self._visible(m)]
+
+    def custom_resources_in(self, namespace: str) -> list[Manifest]:
+        return [m for m in self._index.custom_resources_in(namespace) if self._visible(m)]
 
     def templates_in(self, namespace: str) -> list[PodTemplate]:
         return [t for t in self._index.templates_in(namespace) if self._visible(t.owner)]

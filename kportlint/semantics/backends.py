@@ -86,6 +86,16 @@ def _exposed(ports: list[ServicePort]) -> str:
     return texts[0] if len(texts) == 1 else ", ".join(texts[:-1]) + " and " + texts[-1]
 
 
+def _made_by_operator(index: ObjectIndex, namespace: str, name: str) -> Optional[Manifest]:
+    """A custom resource in the namespace that makes pods and whose name the Service's begins with
+    (a CloudNativePG Cluster `pg` makes `pg-rw`, an Elasticsearch `logs` makes `logs-es-http`): specific
+    evidence that an operator creates the Service. Any custom resource in the namespace is not."""
+    for resource in index.custom_resources_in(namespace):
+        if resource.name and (name == resource.name or name.startswith(resource.name + "-")):
+            return resource
+    return None
+
+
 def _missing(index: ObjectIndex, namespace: str, name: str, source_namespace: str) -> Verdict:
     here = [s.name for s in index.of_kind("Service") if s.namespace == namespace]
     others = [s for s in index.of_kind("Service") if s.name == name and s.namespace != namespace]
@@ -102,9 +112,10 @@ def _missing(index: ObjectIndex, namespace: str, name: str, source_namespace: st
                        "together or ignore this.", "name", "info")
     if elsewhere:
         return Verdict(message + ".", "name")
-    if index.pods_may_be_unseen(namespace):
-        return Verdict(message + ". An operator's custom resource in that namespace may create it; if not, "
-                       "the name is wrong.", "name", "info")
+    maker = _made_by_operator(index, namespace, name)
+    if maker is not None:
+        return Verdict(message + f". {maker.kind} {namespace}/{maker.name} may create it (operators name their "
+                       f"Services after the resource); if not, the name is wrong.", "name", "info")
     close = nearest_name(name, here)
     if close:
         message += f". Did you mean '{close}'?"
