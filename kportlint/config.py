@@ -192,6 +192,9 @@ def apply(options: RunOptions, settings: Mapping[str, Any], base: str = "") -> R
         elif key == "node-port-range":
             low, high = (int(n) for n in value.split("-"))
             changes["node_port_range"] = (low, high)
+        elif key == "pods-from-elsewhere":
+            changes["pods_from_elsewhere"] = tuple(
+                (item.get("namespace", ""), tuple(sorted(item.get("labels", {}).items()))) for item in value)
         elif key == "pod-template-kinds":
             changes["template_kinds"] = tuple(_template_kind(item) for item in value)
     return dataclasses.replace(options, **changes)

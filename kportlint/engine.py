@@ -42,6 +42,8 @@ class RunOptions:
     exclude_base: str = ""  # the folder `exclude` patterns are relative to ("": the working folder)
     node_port_range: tuple[int, int] = (30000, 32767)
     template_kinds: tuple[TemplateKind, ...] = ()  # custom resources that carry a pod template
+    # (namespace or "", label pairs): pods that come from outside the files (pods-from-elsewhere)
+    pods_from_elsewhere: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
     show_unused_suppressions: bool = False
     build: bool = True  # build kustomizations with kustomize
     kustomize: Optional[str] = None  # the kustomize or kubectl program (None: the bundled one, else PATH)
@@ -147,7 +149,8 @@ def analyse(paths: list[str], options: RunOptions, stdin: Optional[BinaryIO] = N
                                 diag.line, diag.column, builds=diag.builds), None))
     kinds = KindTable(BUILTIN_KINDS + options.template_kinds)
     index = ObjectIndex(loaded.manifests, kinds,
-                        Settings(kubernetes_version=version, node_port_range=options.node_port_range), loaded.units)
+                        Settings(kubernetes_version=version, node_port_range=options.node_port_range,
+                                 pods_from_elsewhere=options.pods_from_elsewhere), loaded.units)
     for rule_id, spec in ALL_CHECKS.items():
         if rule_id not in enabled or not check:
             continue

@@ -132,7 +132,7 @@ class ObjectIndex:
     def pods_may_be_unseen(self, namespace: str) -> bool:
         """Whether pods of this namespace may carry labels the files do not show: an operator's
         custom resource there makes pods of its own."""
-        return namespace in self._operator_namespaces
+        return namespace in self._operator_namespaces or self.settings.pods_elsewhere(namespace)
 
     def custom_resources_in(self, namespace: str) -> list[Manifest]:
         """Custom resources that may run pods in the namespace."""

@@ -23,6 +23,18 @@ class Settings:
 
     kubernetes_version: str = ""  # schema folder version ("1.37"); empty: the newest bundled
     node_port_range: tuple[int, int] = (30000, 32767)
+    # Pods the files do not show, from the configuration: (namespace or "" for any, labels they carry).
+    pods_from_elsewhere: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
+
+    def pods_elsewhere(self, namespace: str, pairs: tuple[tuple[str, str], ...] = ()) -> bool:
+        """Whether the configuration says that pods of `namespace` (with these selector pairs) come
+        from elsewhere: an entry for the whole namespace, or labels the selector asks for."""
+        for entry_namespace, labels in self.pods_from_elsewhere:
+            if entry_namespace not in ("", namespace):
+                continue
+            if not labels or (pairs and set(labels) <= set(pairs)):
+                return True
+        return False
 
 
 @dataclass(frozen=True)

@@ -151,6 +151,42 @@ def test_kustomize_keys(app: Path) -> None:
     assert cli("lint", "--kustomize", "kubectl", "--format", "json", cwd=app).stderr == ""  # the flag wins
 
 
+def test_pods_from_elsewhere(tmp_path: Path) -> None:
+    (tmp_path / "app.yaml").write_text(APP + "---\n" + """\
+apiVersion: v1
+kind: Service
+metadata: {name: dns-metrics}
+spec:
+  selector: {k8s-app: kube-dns}
+  ports: [{port: 9153}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: monitor, namespace: monitoring}
+spec:
+  selector: {app: exporter}
+  ports: [{port: 9100}]
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: other, namespace: monitoring}
+spec:
+  selector: {matchLabels: {app: other}}
+  template:
+    metadata: {labels: {app: other}}
+    spec: {containers: [{name: other, image: example/other:1}]}
+""")
+    flagged = {(f["rule"], f["name"]) for f in json.loads(cli("lint", "--format", "json", cwd=tmp_path).stdout)["findings"]}
+    assert {("dangling-service", "dns-metrics"), ("dangling-service", "monitor")} <= flagged
+    (tmp_path / ".kportlint.yaml").write_text(
+        "pods-from-elsewhere:\n  - labels: {k8s-app: kube-dns}\n  - namespace: monitoring\n")
+    quiet = {(f["rule"], f["name"]) for f in json.loads(cli("lint", "--format", "json", cwd=tmp_path).stdout)["findings"]}
+    assert ("dangling-service", "dns-metrics") not in quiet and ("dangling-service", "monitor") not in quiet
+    assert ("target-port-unresolved", "web") in quiet  # everything else is judged as before
+    (tmp_path / ".kportlint.yaml").write_text("pods-from-elsewhere:\n  - {}\n")
+    assert cli("lint", cwd=tmp_path).returncode == 2
+
+
 def test_pod_template_kinds(tmp_path: Path) -> None:
     (tmp_path / "app.yaml").write_text("""\
 apiVersion: example.com/v1

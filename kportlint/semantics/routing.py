@@ -135,6 +135,8 @@ def pods_made_elsewhere(service: Manifest, selector: Selector, index: ObjectInde
     or a selector value names a custom resource in the namespace, whose operator creates the pods
     (a CloudNativePG Cluster, a Prometheus, a Flux HelmRelease)."""
     ns, name = service.namespace, service.name
+    if index.settings.pods_elsewhere(ns, selector.match_labels):
+        return "the configuration (pods-from-elsewhere) says its pods come from elsewhere"
     # A dump that holds the namespace's Pods beside its Endpoints shows what exists: judge the Pods.
     dumped = {pod.source.path for pod in index.of_kind("Pod") if pod.namespace == ns}
     # For a Service with a selector the control plane owns the Endpoints of that name and fills it
