@@ -31,8 +31,8 @@ def _service_ports(service: Manifest, index: ObjectIndex) -> Iterator[Problem]:
         return
     what = f"Service {service.namespace}/{service.name}"
     low, high = index.settings.node_port_range
-    names: dict[str, int] = {}
-    pairs: dict[tuple[int, str], int] = {}
+    names: dict[str, str] = {}  # port name -> the entry that has it, as messages name it
+    pairs: dict[tuple[int, str], str] = {}
     entries = [(i, item) for i, item in enumerate(raw) if isinstance(item, dict)]
     for i, item in entries:
         here = f"/spec/ports/{i}"
@@ -61,10 +61,9 @@ def _service_ports(service: Manifest, index: ObjectIndex) -> Iterator[Problem]:
                               f"server rejects the Service.")
             if name in names:
                 yield Problem(service, here + "/name", (
-                    f"{what} {label}: the port name '{name}' is already used by port entry "
-                    f"#{names[name] + 1}; Service port names must be unique, so the API server rejects "
-                    f"the Service."))
-            names.setdefault(name, i)
+                    f"{what} {label}: the port name '{name}' is already used by {names[name]}; Service "
+                    f"port names must be unique, so the API server rejects the Service."))
+            names.setdefault(name, f"the entry for {label}")
         elif len(entries) > 1 and (name is None or name == ""):
             yield Problem(service, here, (
                 f"{what} {label} has no name, but the Service has {len(entries)} ports: every port of a "
@@ -74,10 +73,10 @@ def _service_ports(service: Manifest, index: ObjectIndex) -> Iterator[Problem]:
             key = (port, protocol)
             if key in pairs:
                 yield Problem(service, here + "/port", (
-                    f"{what} {label}/{protocol} is already exposed by port entry #{pairs[key] + 1}; the "
-                    f"API server rejects duplicate port and protocol pairs. Remove one, or give it "
-                    f"another protocol (the same port on TCP and UDP is fine)."))
-            pairs.setdefault(key, i)
+                    f"{what} {label}/{protocol} is exposed twice; the API server rejects duplicate port "
+                    f"and protocol pairs. Remove one, or give it another protocol (the same port on TCP "
+                    f"and UDP is fine)."))
+            pairs.setdefault(key, label)
 
 
 def _named_target(service: Manifest, here: str, what: str, label: str, target: str) -> Iterator[Problem]:

@@ -115,18 +115,20 @@ def _nearest(selector: Selector, templates: list[PodTemplate]) -> str:
                 best, best_score = template, score
     if best is None:
         return ""
-    differences = []
+    differences, meant = [], []
     for key, value in pairs:
         have = best.labels.get(key)
         if have == value:
             continue
         if have is None:
-            differences.append(f"has no label {key}")
-        elif have.lower() == value.lower():
-            differences.append(f"has {key}={have} (the case differs)")
-        else:
-            differences.append(f"has {key}={have}, not {value}")
-    return f"The nearest pods, of {best.ref}, {' and '.join(differences)}: did you mean that?"
+            differences.append(f"no label {key}")
+        elif _similar(have, value):  # a misspelling: worth a "did you mean"
+            differences.append(f"{key}={have}" + (" (the case differs)" if have.lower() == value.lower() else ""))
+            meant.append(f"{key}: {have}")
+        else:  # another application's value: never suggested
+            differences.append(f"{key}={have}, not {value}")
+    close = f"The closest pods, those of {best.ref}, have {' and '.join(differences)}."
+    return close + (f" Did you mean {', '.join(meant)}?" if meant and len(meant) == len(differences) else "")
 
 
 def _similar(have: str, want: str) -> bool:
@@ -218,7 +220,8 @@ def target_port_undeclared(service: Manifest, index: ObjectIndex) -> Iterator[Pr
         templates = [m.template for m in port_route.matches]
         declared = [p for t in templates for p in t.serving_ports()]
         if sp.target in (None, 0, ""):
-            lead = f"targetPort is not set, so it defaults to port {sp.port}"
+            how = {None: "is not set", 0: "is set to 0", "": "is empty"}[sp.target]
+            lead = f"targetPort {how}, so it defaults to port {sp.port}"
         else:
             lead = f"targetPort {target}"
         message = (f"Service {service.namespace}/{service.name} {sp.label()}: {lead}, but no container in "
