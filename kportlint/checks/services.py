@@ -44,10 +44,11 @@ def dangling_service(service: Manifest, index: ObjectIndex) -> Iterator[Problem]
                f"connection to it fails.")
     elsewhere = [other for other in index.namespaces_selecting(selector) if other != ns]
     if elsewhere:
-        owners = ", ".join(t.ref for other in elsewhere for t in index.select(other, selector))
+        owners = _few(list(dict.fromkeys(t.ref for other in elsewhere for t in index.select(other, selector))))
+        spaces = _joined(elsewhere)
         yield Problem(service, "/spec/selector", message + (
-            f" The labels match {owners}, in namespace {', '.join(elsewhere)}: a Service only reaches "
-            f"pods in its own namespace; move one of them."))
+            f" The labels match {owners}, in namespace{'s' if len(elsewhere) > 1 else ''} {spaces}: a Service "
+            f"only reaches pods in its own namespace; move one of them."))
         return
     if pods_made_elsewhere(service, selector, index) is not None:
         return
@@ -270,6 +271,13 @@ def _listing(templates: list[PodTemplate]) -> str:
     return _joined([f"{t.ref} (declaring {describe_ports(t.serving_ports()) or 'no ports'})" for t in templates])
 
 
+def _few(parts: list[str], most: int = 3) -> str:
+    """'a, b and c', or 'a, b, c and 4 more'."""
+    if len(parts) <= most:
+        return _joined(parts)
+    return ", ".join(parts[:most]) + f" and {len(parts) - most} more"
+
+
 def _joined(parts: list[str]) -> str:
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
@@ -280,13 +288,11 @@ def _owners(templates: list[PodTemplate]) -> str:
 
 
 def _declared_text(templates: list[PodTemplate]) -> str:
-    parts = []
+    ports_of: dict[str, list] = {}  # each object once, with the ports of all its copies
     for template in templates:
-        ports = template.serving_ports()
-        what = describe_ports(ports) if ports else "no ports"
-        parts.append(f"{template.ref} declares {what}")
-    unique = list(dict.fromkeys(parts))
-    return "; ".join(unique) + "."
+        ports_of.setdefault(template.ref, []).extend(template.serving_ports())
+    parts = [f"{ref} declares {describe_ports(ports) if ports else 'no ports'}" for ref, ports in ports_of.items()]
+    return "; ".join(parts) + "."
 
 
 
