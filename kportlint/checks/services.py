@@ -68,9 +68,22 @@ def dangling_service(service: Manifest, index: ObjectIndex) -> Iterator[Problem]
             f"linted files carries the label key {unused[0]}, so its pods are labelled elsewhere (the control "
             f"plane, an operator, a chart): the files cannot tell whether it has endpoints."), severity="info")
         return
-    hint = _nearest(selector, templates)
+    hint = _nearest(selector, _not_taken(service, templates, index))
     yield Problem(service, "/spec/selector", message + " " + (
         hint or "Fix the selector, or lint the files that define the workload together with this one."))
+
+
+def _not_taken(service: Manifest, templates: list[PodTemplate], index: ObjectIndex) -> list[PodTemplate]:
+    """The workloads no other Service of the namespace routes to: a hint never points a Service at pods
+    that already belong to another one."""
+    taken: set[int] = set()
+    for other in index.of_kind("Service"):
+        if other is service or other.namespace != service.namespace or other.name == service.name:
+            continue
+        route = route_service(other, index)
+        if route is not None:
+            taken.update(id(t) for t in route.templates)
+    return [t for t in templates if id(t) not in taken]
 
 
 def _keys_labelled_elsewhere(service: Manifest, selector: Selector, index: ObjectIndex) -> list[str]:
