@@ -195,6 +195,11 @@ def _unresolved_message(service: Manifest, port_route: PortRoute) -> str:
     other_protocol = [p for p in declared if p.name == target and p.protocol != sp.protocol]
     twin = any(o.port == sp.port and o.protocol == other_protocol[0].protocol
                for o in service_ports(service) if o is not sp) if other_protocol else False
+    # A port whose name says its protocol (dns-udp) is not told to change it: the pods lack that port.
+    meant = bool(sp.name) and sp.protocol.lower() in str(sp.name).lower()
+    if other_protocol and meant:
+        return message + (f" The pods name it only with protocol {other_protocol[0].protocol}: declare a "
+                          f"{sp.protocol} port named '{target}' in them.")
     if other_protocol and not twin:
         return message + (f" The pods name it with protocol {other_protocol[0].protocol}: set "
                           f"protocol: {other_protocol[0].protocol} on the Service port.")
@@ -301,9 +306,13 @@ def _owners(templates: list[PodTemplate]) -> str:
 
 
 def _declared_text(templates: list[PodTemplate]) -> str:
+    """What the judged workloads declare; a single one is "It", having been named already."""
     ports_of: dict[str, list] = {}  # each object once, with the ports of all its copies
     for template in templates:
         ports_of.setdefault(template.ref, []).extend(template.serving_ports())
+    if len(ports_of) == 1:
+        ports = next(iter(ports_of.values()))
+        return f"It declares {describe_ports(ports) if ports else 'no ports'}."
     parts = [f"{ref} declares {describe_ports(ports) if ports else 'no ports'}" for ref, ports in ports_of.items()]
     return "; ".join(parts) + "."
 
