@@ -11,6 +11,7 @@ from ..semantics.ports import (SERVED, UNDECLARED, UNRESOLVED, PortMatch, Servic
                                suggest)
 from ..semantics.routing import (PortRoute, ServiceRoute, endpoint_objects, endpoint_ports, is_selectorless, pods_made_elsewhere,
                                  route_service)
+from ..semantics.backends import unseen_services
 from ..semantics.names import one_edit_apart
 from ..semantics.selectors import Selector
 from ..semantics.templating import has_placeholder
@@ -67,6 +68,12 @@ def dangling_service(service: Manifest, index: ObjectIndex) -> Iterator[Problem]
             f"Service {ns}/{service.name} selects pods with {selector.describe()}, but no pod template in the "
             f"linted files carries the label key {unused[0]}, so its pods are labelled elsewhere (the control "
             f"plane, an operator, a chart): the files cannot tell whether it has endpoints."), severity="info")
+        return
+    evidence = unseen_services(index, ns)
+    if evidence:
+        yield Problem(service, "/spec/selector", message + (
+            f" But {evidence}: objects of this namespace come from outside the files, so its pods may "
+            f"too, and the files cannot tell."), severity="info")
         return
     hint = _nearest(selector, _not_taken(service, templates, index))
     yield Problem(service, "/spec/selector", message + " " + (

@@ -123,3 +123,49 @@ def _missing(index: ObjectIndex, namespace: str, name: str, source_namespace: st
         message += "."
     return Verdict(message, "name")
 
+
+
+_ROUTES = ("HTTPRoute", "GRPCRoute", "TCPRoute", "TLSRoute", "UDPRoute")
+
+
+def referenced_services(manifest: Manifest) -> list[tuple[str, str]]:
+    """(namespace, name) of the Services an Ingress or a Gateway API route sends traffic to."""
+    found: list[tuple[str, str]] = []
+    spec = manifest.spec
+    if manifest.kind == "Ingress":
+        backends = [spec.get("defaultBackend"), spec.get("backend")]
+        for rule in _items(spec.get("rules")):
+            http = rule.get("http") if isinstance(rule.get("http"), dict) else {}
+            backends += [path.get("backend") for path in _items(http.get("paths"))]
+        for backend in backends:
+            if not isinstance(backend, dict):
+                continue
+            service = backend.get("service")
+            name = service.get("name") if isinstance(service, dict) else backend.get("serviceName")
+            if isinstance(name, str) and name:
+                found.append((manifest.namespace, name))
+    elif manifest.kind in _ROUTES and manifest.group.startswith("gateway.networking.k8s.io"):
+        for rule in _items(spec.get("rules")):
+            for ref in _items(rule.get("backendRefs")):
+                if ref.get("kind", "Service") == "Service" and ref.get("group", "") in ("", "core"):
+                    namespace = ref.get("namespace") if isinstance(ref.get("namespace"), str) else manifest.namespace
+                    if isinstance(ref.get("name"), str):
+                        found.append((namespace, ref["name"]))
+    return found
+
+
+def unseen_services(index: ObjectIndex, namespace: str) -> str:
+    """Evidence, computed once per namespace, that objects of the namespace come from outside the
+    files: a route or Ingress there sends traffic to a Service the files do not define."""
+    def compute() -> str:
+        for kind in ("Ingress",) + _ROUTES:
+            for manifest in index.of_kind(kind):
+                for ns, name in referenced_services(manifest):
+                    if ns == namespace and not index.named("Service", ns, name):
+                        return f"{manifest.ref} sends traffic to Service {ns}/{name}, which the files do not define"
+        return ""
+    return index.answer(("unseen-services", namespace), compute)
+
+
+def _items(value: object) -> list[dict]:
+    return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
