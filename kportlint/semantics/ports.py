@@ -167,5 +167,15 @@ def suggest(service_port: ServicePort, declared: list[ContainerPort]) -> Optiona
             return name or str(number)
     if len(candidates) == 1:
         number, name = candidates[0]
-        return name or str(number)
+        # The only port the pods declare is a likely fix unless its name says another purpose
+        # (never offer `tempo-query` for a port named `otlp-grpc`).
+        if not name or not service_port.name or _related(name, service_port.name) or \
+                (isinstance(target, str) and _related(name, target)):
+            return name or str(number)
     return None
+
+
+def _related(a: str, b: str) -> bool:
+    """Whether two port names share a word (`http` and `http-metrics`) or one holds the other."""
+    words = lambda text: {w for w in re.split(r"[-_.]", text.lower()) if len(w) >= 2}  # noqa: E731
+    return a.lower() in b.lower() or b.lower() in a.lower() or bool(words(a) & words(b))
