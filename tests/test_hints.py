@@ -1,0 +1,31 @@
+"""A "did you mean" must be plausibly right: the semantics of the hints, unit by unit."""
+
+from __future__ import annotations
+
+from kportlint.model import ContainerPort
+from kportlint.semantics.names import one_edit_apart
+from kportlint.semantics.ports import ServicePort, suggest
+
+
+def port(number: int, name: str = "", protocol: str = "TCP") -> ContainerPort:
+    return ContainerPort(number, name or None, protocol, "")
+
+
+def service_port(number: int, name: str = "", target=None) -> ServicePort:
+    return ServicePort(0, "/spec/ports/0", name or None, number, target, "TCP")
+
+
+def test_the_only_declared_port_is_offered_when_nothing_says_otherwise() -> None:
+    assert suggest(service_port(80), [port(8080, "http")]) == "http"
+    assert suggest(service_port(80, "http"), [port(8080, "http-alt")]) == "http-alt"
+    assert suggest(service_port(80, "web", "htp"), [port(8080, "http")]) == "http"  # a misspelling
+
+
+def test_a_port_for_another_purpose_is_never_offered() -> None:
+    assert suggest(service_port(4317, "otlp-grpc"), [port(3200, "tempo-query")]) is None
+    assert suggest(service_port(9090, "metrics"), [port(5432, "postgres")]) is None
+
+
+def test_one_edit_apart() -> None:
+    assert one_edit_apart("ap", "app") and one_edit_apart("app", "apq") and one_edit_apart("App", "app")
+    assert not one_edit_apart("k8s-app", "app") and not one_edit_apart("tier", "team")
