@@ -7,6 +7,7 @@ import difflib
 from typing import Any, Iterator, Optional
 
 from ..index import ObjectIndex
+from ..semantics.backends import unseen_services
 from ..model import Manifest, PodTemplate, Problem
 from ..semantics.names import nearest_name
 from ..semantics.ports import describe_ports
@@ -57,7 +58,7 @@ def networkpolicy_selector_no_match(policy: Manifest, index: ObjectIndex) -> Ite
     selected: list[PodTemplate] = []
     if target is not None and not target.empty:
         selected = index.select(ns, target)
-        if not selected and not index.pods_may_be_unseen(ns):
+        if not selected and not _unseen(index, ns):
             consequence = (", so the policy applies to no pod: the isolation or the openings it describes are "
                            "not in force.")
             elsewhere = [other for other in index.namespaces_selecting(target) if other != ns]
@@ -103,7 +104,7 @@ def _peer(policy: Manifest, index: ObjectIndex, pointer: str, direction: str,
         if not index.templates_in(policy.namespace):
             return
         spaces, where = [policy.namespace], f"namespace {policy.namespace}"
-    spaces = [s for s in spaces if not index.pods_may_be_unseen(s)]
+    spaces = [s for s in spaces if not _unseen(index, s)]
     if not spaces:
         return  # an operator's pods, or labels kustomize adds: the files cannot tell
     if any(index.select(space, peer_selector) for space in spaces):
@@ -180,7 +181,7 @@ def pdb_selector_no_match(pdb: Manifest, index: ObjectIndex) -> Iterator[Problem
     selector = _selector(pdb.spec.get("selector"))
     if not templates or selector is None or selector.empty or index.select(ns, selector):
         return
-    if index.pods_may_be_unseen(ns):
+    if _unseen(index, ns):
         return  # an operator's pods, or labels kustomize adds: the files cannot tell
     yield Problem(pdb, "/spec/selector", _no_pods_message(
         pdb.ref, selector, ns, templates, ", so the budget protects no pod: a node drain or an upgrade may evict "
@@ -236,11 +237,11 @@ def _judged_here(monitor: Manifest, namespaces: Optional[list[str]], index: Obje
     if namespaces is None:
         return False
     if namespaces == [monitor.namespace]:
-        return not index.pods_may_be_unseen(monitor.namespace)
+        return not _unseen(index, monitor.namespace)
     for space in namespaces:
         present = (any(s.namespace == space for s in index.of_kind("Service")) if monitor.kind == "ServiceMonitor"
                    else bool(index.templates_in(space)))
-        if not present or index.pods_may_be_unseen(space):
+        if not present or _unseen(index, space):
             return False
     return True
 
@@ -330,3 +331,9 @@ def servicemonitor_port_unresolved(monitor: Manifest, index: ObjectIndex) -> Ite
 def _services_in(index: ObjectIndex, namespaces: Optional[list[str]]) -> list[Manifest]:
     services = index.of_kind("Service")
     return services if namespaces is None else [s for s in services if s.namespace in namespaces]
+
+
+def _unseen(index: ObjectIndex, namespace: str) -> bool:
+    """Whether pods of the namespace may come from outside the files: an operator's resource there,
+    the configuration, or a route or Ingress there to a Service the files do not define."""
+    return index.pods_may_be_unseen(namespace) or bool(unseen_services(index, namespace))
