@@ -141,11 +141,11 @@ def _failure(tree: Tree, root: Kustomization, outcome: Build, sources: origins.S
             break
     position = (where.source.locate(0, pointer) if where.source.locate is not None else None) or Position(1, 1)
     if outside:
-        message = (f"kustomize cannot build this here: {outcome.error}. {outside[0].upper()}{outside[1:]}, so "
-                   f"its files were linted as plain manifests, with routing verdicts at most info.")
+        message = (f"kustomize cannot build this here: {outcome.error}. {outside[0].upper()}{outside[1:]}; the "
+                   f"files were linted as plain manifests, routing verdicts at most info.")
     else:
-        message = (f"kustomize build fails: {outcome.error}. `kubectl apply -k` fails the same way, so nothing "
-                   f"here is deployed; its files were linted as plain manifests meanwhile.")
+        message = (f"kustomize build fails: {outcome.error}. `kubectl apply -k` fails alike; the files were "
+                   f"linted as plain manifests.")
     return Diagnostic(KUSTOMIZE_BUILD_FAILED, where.source.path, position.line, position.column, message,
                       "info" if outside else None, (display_path(root.folder),))
 

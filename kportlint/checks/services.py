@@ -26,11 +26,9 @@ def dangling_service(service: Manifest, index: ObjectIndex) -> Iterator[Problem]
         if is_selectorless(service) and not endpoint_objects(service, index):
             ns = service.namespace
             yield Problem(service, "/spec", (
-                f"Service {ns}/{service.name} has no selector, so Kubernetes does not find its pods: its "
-                f"endpoints must come from Endpoints or EndpointSlices (labelled "
-                f"kubernetes.io/service-name: {service.name}), and the linted files hold none. If something "
-                f"else writes them (an operator, a controller), ignore this; otherwise add a selector, or "
-                f"the Service has no endpoints."), severity="info")
+                f"Service {ns}/{service.name} has no selector, and the files hold no Endpoints or "
+                f"EndpointSlice for it (kubernetes.io/service-name: {service.name}): something else writes "
+                f"them (an operator, a controller), or it has no endpoints."), severity="info")
         return
     selector = route.selector
     if route.templates:
@@ -40,9 +38,8 @@ def dangling_service(service: Manifest, index: ObjectIndex) -> Iterator[Problem]
     if any(has_placeholder(v) for _, v in selector.match_labels):
         return  # filled in before deploy: unknown, not wrong
     ns = service.namespace
-    message = (f"Service {ns}/{service.name} selects pods with {selector.describe()}, but no pod template "
-               f"in namespace {ns} has these labels, so the Service has no endpoints and every "
-               f"connection to it fails.")
+    message = (f"Service {ns}/{service.name} selects {selector.describe()}, but no pod template in namespace "
+               f"{ns} has these labels: it has no endpoints, so every connection to it fails.")
     elsewhere = [other for other in index.namespaces_selecting(selector) if other != ns]
     if elsewhere:
         owners = _few(list(dict.fromkeys(t.ref for other in elsewhere for t in index.select(other, selector))))
@@ -57,17 +54,16 @@ def dangling_service(service: Manifest, index: ObjectIndex) -> Iterator[Problem]
     if not templates:
         # We see no workload of this namespace at all: its pods may come from a chart or an operator.
         yield Problem(service, "/spec/selector", (
-            f"Service {ns}/{service.name} selects pods with {selector.describe()}, but the linted files "
-            f"define no workload in namespace {ns}. If its pods come from a Helm chart or an operator, "
-            f"lint them together (render the chart) or ignore this; otherwise the Service has no "
-            f"endpoints."), severity="info")
+            f"Service {ns}/{service.name} selects {selector.describe()}, but the files define no workload in "
+            f"namespace {ns}: its pods come from elsewhere (a chart, an operator), or it has no endpoints."),
+            severity="info")
         return
     unused = _keys_labelled_elsewhere(service, selector, index)
     if unused:
         yield Problem(service, "/spec/selector", (
-            f"Service {ns}/{service.name} selects pods with {selector.describe()}, but no pod template in the "
-            f"linted files carries the label key {unused[0]}, so its pods are labelled elsewhere (the control "
-            f"plane, an operator, a chart): the files cannot tell whether it has endpoints."), severity="info")
+            f"Service {ns}/{service.name} selects {selector.describe()}, but no pod template in the linted "
+            f"files carries the label key {unused[0]}: its pods are labelled elsewhere (the control plane, an "
+            f"operator, a chart), so the files cannot tell whether it has endpoints."), severity="info")
         return
     evidence = unseen_services(index, ns)
     if evidence:
@@ -77,7 +73,7 @@ def dangling_service(service: Manifest, index: ObjectIndex) -> Iterator[Problem]
         return
     hint = _nearest(selector, _not_taken(service, templates, index))
     yield Problem(service, "/spec/selector", message + " " + (
-        hint or "Fix the selector, or lint the files that define the workload together with this one."))
+        hint or "Fix the selector, or lint the workload's files with it."))
 
 
 def _not_taken(service: Manifest, templates: list[PodTemplate], index: ObjectIndex) -> list[PodTemplate]:
