@@ -29,3 +29,21 @@ def test_a_port_for_another_purpose_is_never_offered() -> None:
 def test_one_edit_apart() -> None:
     assert one_edit_apart("ap", "app") and one_edit_apart("app", "apq") and one_edit_apart("App", "app")
     assert not one_edit_apart("k8s-app", "app") and not one_edit_apart("tier", "team")
+
+
+def test_listen_ports_given_as_flags() -> None:
+    from kportlint.model import Container, Manifest, PodTemplate, SourceFile
+    from kportlint.semantics.ports import listens_on
+
+    def template(args: list[str], env: list[dict] = ()) -> PodTemplate:
+        owner = Manifest(SourceFile("x.yaml"), 0, "", {"kind": "Deployment"}, "default")
+        raw = {"args": args, "env": list(env)}
+        return PodTemplate(owner, "", {}, {}, [Container("c", "", [], raw=raw)])
+
+    for args in (["--port", "18080"], ["--port=18080"], ["--listen=:18080"], ["--tcp", "18080"],
+                 ["--web.listen-address=0.0.0.0:18080"], ["serve", "0.0.0.0:18080"]):
+        assert listens_on(template(args), 18080), args
+    for args in (["--timeout", "18080"], ["--cache-size=18080"], ["--port=180800"], ["--http-timeout", "18080"]):
+        assert not listens_on(template(args), 18080), args
+    assert listens_on(template([], [{"name": "PORT", "value": "18080"}]), 18080)
+    assert not listens_on(template([], [{"name": "MAX_CONNECTIONS", "value": "18080"}]), 18080)

@@ -98,9 +98,11 @@ def resolve(template: PodTemplate, target: Union[int, str], protocol: str) -> Po
 
 
 # A listen port given to the program rather than declared: `--port 18080`, `--port=18080`,
-# `--http-port=18080`, `--listen=:18080`, `--bind-address=0.0.0.0:18080`, or `0.0.0.0:18080`.
+# `--http-port=18080`, `--listen=:18080`, `--bind-address=0.0.0.0:18080`, `--tcp 18080` (a
+# protocol flag, as echo servers take), or `0.0.0.0:18080`.
 # Narrow on purpose: a number in an unrelated flag (a timeout, a memory size) is no evidence.
-_FLAG = r"--?[\w.-]*(?:port|listen|bind|addr|address)[\w.-]*(?:=|\s+)(?:[\w.\[\]:-]*:)?{n}(?![\w.])"
+_FLAG = (r"--?(?:[\w.-]*(?:port|listen|bind|addr|address)[\w.-]*|tcp|udp|http|https|grpc|h2c)"
+         r"(?:=|\s+)(?:[\w.\[\]:-]*:)?{n}(?![\w.])")
 _ADDRESS = r"(?:0\.0\.0\.0|\[::\]|::|localhost|127\.0\.0\.1)?:{n}(?![\w.])"
 _ENV_NAME = re.compile(r"(?:^|_)(?:PORT|LISTEN|BIND|ADDR|ADDRESS)(?:_|$)", re.IGNORECASE)
 
