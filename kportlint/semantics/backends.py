@@ -96,6 +96,17 @@ def _made_by_operator(index: ObjectIndex, namespace: str, name: str) -> Optional
     return None
 
 
+def _points_back(index: ObjectIndex, namespace: str, candidate: str, wanted: str) -> bool:
+    """An ExternalName Service that is an alias of the very name the caller asked for: offering it
+    would send the traffic in a circle."""
+    for service in index.named("Service", namespace, candidate):
+        external = service.spec.get("externalName")
+        if service.spec.get("type") == "ExternalName" and isinstance(external, str) and \
+                external.split(".")[0] == wanted:
+            return True
+    return False
+
+
 def _missing(index: ObjectIndex, namespace: str, name: str, source_namespace: str) -> Verdict:
     here = [s.name for s in index.of_kind("Service") if s.namespace == namespace]
     others = [s for s in index.of_kind("Service") if s.name == name and s.namespace != namespace]
@@ -116,7 +127,7 @@ def _missing(index: ObjectIndex, namespace: str, name: str, source_namespace: st
     if maker is not None:
         return Verdict(message + f". {maker.kind} {namespace}/{maker.name} may create it (operators name their "
                        f"Services after the resource); if not, the name is wrong.", "name", "info")
-    close = nearest_name(name, here)
+    close = nearest_name(name, [s for s in here if not _points_back(index, namespace, s, name)])
     if close:
         message += f". Did you mean '{close}'?"
     else:
