@@ -505,3 +505,15 @@ def test_routes_of_one_service(tmp_path: Path):
     # the Deployment is in namespace shop, so the Service selects nothing
     assert "  selector app=api -> NO POD TEMPLATE in this namespace\n" in done.stdout
     assert kportlint_cli("routes", "--service", "nope", str(tmp_path)).stdout == "No Service 'nope' found.\n"
+
+
+def test_routes_name_each_workload_once_and_read_the_configuration(tmp_path: Path):
+    deployment = DEPLOYMENT.format(namespace="shop")
+    service = SERVICE.format(selector="api", target="http").replace("name: api\n", "name: api\n  namespace: shop\n", 1)
+    (tmp_path / "app.yaml").write_text(deployment + "---\n" + deployment + "---\n" + service)  # a copy
+    done = kportlint_cli("routes", str(tmp_path))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.count("    Deployment shop/api: ok [8080 (http)]\n") == 1, done.stdout
+    (tmp_path / ".kportlint.yaml").write_text("namespace: shop\n")  # as lint reads it
+    (tmp_path / "other.yaml").write_text(SERVICE.format(selector="api", target="http").replace("name: api", "name: other"))
+    assert "Service shop/other  (" in kportlint_cli("routes", str(tmp_path), cwd=tmp_path).stdout
