@@ -47,3 +47,18 @@ def test_listen_ports_given_as_flags() -> None:
         assert not listens_on(template(args), 18080), args
     assert listens_on(template([], [{"name": "PORT", "value": "18080"}]), 18080)
     assert not listens_on(template([], [{"name": "MAX_CONNECTIONS", "value": "18080"}]), 18080)
+
+
+def test_flags_with_port_inside_another_word_or_for_a_server_elsewhere_are_no_listen_ports() -> None:
+    from kportlint.model import Container, Manifest, PodTemplate, SourceFile
+    from kportlint.semantics.ports import listens_on
+
+    def template(args: list[str], env: list[dict] = ()) -> PodTemplate:
+        owner = Manifest(SourceFile("x.yaml"), 0, "", {"kind": "Deployment"}, "default")
+        return PodTemplate(owner, "", {}, {}, [Container("c", "", [], raw={"args": args, "env": list(env)})])
+
+    for args in (["--export-interval", "80"], ["--transport-timeout=80"], ["--report-interval", "80"],
+                 ["--listen-backlog", "80"], ["--db-port", "80"], ["--upstream=localhost:80"]):
+        assert not listens_on(template(args), 80), args
+    assert not listens_on(template([], [{"name": "DB_PORT", "value": "80"}]), 80)
+    assert listens_on(template(["--metrics-bind-address=:80"]), 80)

@@ -69,6 +69,7 @@ def _ingress_backend(ingress: Manifest, index: ObjectIndex, pointer: str, backen
                 f"kubectl's strict validation rejects the object; without it the field is dropped and the "
                 f"Service is looked up in {ingress.namespace}. Move the Ingress to the Service's namespace, "
                 f"or route through a Service there (an ExternalName)."))
+            return  # that is the fault; the Service's absence from this namespace follows from it
         if "service" in backend and "number" not in port_spec and "name" not in port_spec:
             yield Problem(ingress, f"{pointer}/service", (
                 f"{lead} Service '{name}' without a port: a networking.k8s.io/v1 backend needs port.number "
@@ -149,9 +150,10 @@ def _parent_services(route: Manifest) -> set[tuple[str, Any]]:
     traffic to its own parent Service without a ReferenceGrant (GEP-1294)."""
     found = set()
     for _, parent in mappings(route.spec.get("parentRefs")):
-        if parent.get("kind") == "Service" and parent.get("group", "") in ("", "core"):
+        if parent.get("kind") == "Service" and parent.get("group", "") in ("", "core") and \
+                isinstance(parent.get("name"), str):
             namespace = parent.get("namespace") if isinstance(parent.get("namespace"), str) else route.namespace
-            found.add((namespace, parent.get("name")))
+            found.add((namespace, parent["name"]))
     return found
 
 

@@ -101,8 +101,11 @@ def resolve(template: PodTemplate, target: Union[int, str], protocol: str) -> Po
 # `--http-port=18080`, `--listen=:18080`, `--bind-address=0.0.0.0:18080`, `--tcp 18080` (a
 # protocol flag, as echo servers take), or `0.0.0.0:18080`.
 # Narrow on purpose: a number in an unrelated flag (a timeout, a memory size) is no evidence.
-_FLAG = (r"--?(?:[\w.-]*(?:port|listen|bind|addr|address)[\w.-]*|tcp|udp|http|https|grpc|h2c)"
+_FLAG = (r"--?(?P<flag>(?:[\w.]+[-_.])*(?:port|listen|bind|addr|address)|tcp|udp|http|https|grpc|h2c)"
          r"(?:=|\s+)(?:[\w.\[\]:-]*:)?{n}(?![\w.])")
+# Ports a program connects to rather than listens on: `--db-port 5432`, `BACKEND_PORT=8080`.
+_CLIENT = re.compile(r"(?:^|[-_.])(?:db|database|upstream|backend|remote|target|redis|postgres|mysql|mongo|"
+                     r"kafka|broker|smtp|ldap|proxy|peer|client|api-server|apiserver)(?:[-_.]|$)", re.IGNORECASE)
 _ADDRESS = r"(?:0\.0\.0\.0|\[::\]|::|localhost|127\.0\.0\.1)?:{n}(?![\w.])"
 _ENV_NAME = re.compile(r"(?:^|_)(?:PORT|LISTEN|BIND|ADDR|ADDRESS)(?:_|$)", re.IGNORECASE)
 
@@ -110,13 +113,15 @@ _ENV_NAME = re.compile(r"(?:^|_)(?:PORT|LISTEN|BIND|ADDR|ADDRESS)(?:_|$)", re.IG
 def listens_on(template: PodTemplate, number: int) -> bool:
     """Whether a serving container's command, args or env give `number` as its listen port."""
     flag = re.compile(_FLAG.format(n=number), re.IGNORECASE)
-    address = re.compile(r"(?:^|[\s='\"])" + _ADDRESS.format(n=number))
+    address = re.compile(r"(?:^|\s)(?:--?[\w.-]+=)?" + _ADDRESS.format(n=number))
     for container in template.containers:
         if not container.serves:
             continue
         words = [w for key in ("command", "args") for w in _strings(container.raw.get(key))]
         text = " ".join(words)
-        if flag.search(text) or address.search(text):
+        if any(not _CLIENT.search(m.group("flag")) for m in flag.finditer(text)):
+            return True
+        if any(not _CLIENT.search(_flag_before(text, m.start())) for m in address.finditer(text)):
             return True
         env = container.raw.get("env")
         for item in env if isinstance(env, list) else []:
@@ -124,10 +129,16 @@ def listens_on(template: PodTemplate, number: int) -> bool:
                 continue
             value = item.get("value")
             value = str(value) if isinstance(value, int) and not isinstance(value, bool) else value
-            if isinstance(value, str) and _ENV_NAME.search(item["name"]) and (
+            if isinstance(value, str) and _ENV_NAME.search(item["name"]) and not _CLIENT.search(item["name"]) and (
                     value == str(number) or address.search(" " + value)):
                 return True
     return False
+
+
+def _flag_before(text: str, at: int) -> str:
+    """The flag an address belongs to (`--upstream` in `--upstream=localhost:8080`), or ""."""
+    word = text[:at + 1].rsplit(" ", 1)[-1] + text[at + 1:].split(" ", 1)[0]
+    return word.split("=", 1)[0].lstrip("-") if word.startswith("-") and "=" in word else ""
 
 
 def _strings(value: object) -> list[str]:
