@@ -39,6 +39,7 @@ class ObjectIndex:
         self._answers: dict[Hashable, Any] = {}
         self._folder_parts: dict[str, tuple[str, ...]] = {}
         self.label_keys: set[str] = set()  # every label key a pod template carries, in any namespace
+        self._by_folder: Optional[dict[tuple[str, ...], list[PodTemplate]]] = None
         self._custom_by_name: dict[tuple[str, str], list[Manifest]] = defaultdict(list)
         self._operator_namespaces: set[str] = set()  # namespaces holding custom resources that make pods
         for manifest in self.manifests:
@@ -102,9 +103,23 @@ class ObjectIndex:
         source = manifest.source
         if source.path not in self._folder_parts:
             opened = source.origin or source.path
-            folder = os.getcwd() if opened == STDIN else os.path.dirname(os.path.abspath(opened))
-            self._folder_parts[source.path] = tuple(folder.split(os.sep))
+            # stdin is a place of its own, so that a verdict does not depend on the working folder
+            parts = ("<stdin>",) if opened == STDIN else tuple(os.path.dirname(os.path.abspath(opened)).split(os.sep))
+            self._folder_parts[source.path] = parts
         return self._folder_parts[source.path]
+
+    def templates_beside(self, viewer: Manifest) -> list[PodTemplate]:
+        """The pod templates of the viewer's namespace in its build or file, or in its folder or below."""
+        if self._by_folder is None:
+            self._by_folder = defaultdict(list)
+            for template in self.templates:
+                self._by_folder[self._folders(template.owner)].append(template)
+        here = self._folders(viewer)
+        found = [t for folder, templates in self._by_folder.items() if folder[:len(here)] == here for t in templates]
+        if viewer.builds:
+            found += [t for t in self.templates if viewer.builds & t.owner.builds]
+        unique = {id(t): t for t in found if t.namespace == viewer.namespace}
+        return list(unique.values())
 
     def nearest(self, viewer: Manifest, templates: list[PodTemplate]) -> list[PodTemplate]:
         """Of `templates`, those deployed nearest to `viewer`: in its build or file, else its folder,
@@ -212,6 +227,7 @@ class UnitView:
         self.label_keys = index.label_keys
         self.distance = index.distance
         self.nearest = index.nearest
+        self.templates_beside = index.templates_beside
 
     def view(self, manifest: Manifest) -> ObjectIndex:
         return self._index.view(manifest)

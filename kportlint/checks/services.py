@@ -9,7 +9,7 @@ from ..index import ObjectIndex
 from ..model import Manifest, PodTemplate, Problem
 from ..semantics.ports import (SERVED, UNDECLARED, UNRESOLVED, PortMatch, ServicePort, describe_ports, service_ports,
                                suggest)
-from ..semantics.routing import (PortRoute, ServiceRoute, endpoint_objects, endpoint_ports, is_selectorless, pods_made_elsewhere,
+from ..semantics.routing import (PortRoute, ServiceRoute, selected_by_services, endpoint_objects, endpoint_ports, is_selectorless, pods_made_elsewhere,
                                  route_service)
 from ..semantics.backends import unseen_services
 from ..semantics.names import one_edit_apart
@@ -26,7 +26,7 @@ def dangling_service(service: Manifest, index: ObjectIndex) -> Iterator[Problem]
         if is_selectorless(service) and not endpoint_objects(service, index):
             ns = service.namespace
             yield Problem(service, "/spec", (
-                f"Service {ns}/{service.name} has no selector, and the files hold no Endpoints or "
+                f"{service.ref} has no selector, and the files hold no Endpoints or "
                 f"EndpointSlice for it (kubernetes.io/service-name: {service.name}): something else writes "
                 f"them (an operator, a controller), or it has no endpoints."), severity="info")
         return
@@ -38,7 +38,7 @@ def dangling_service(service: Manifest, index: ObjectIndex) -> Iterator[Problem]
     if any(has_placeholder(v) for _, v in selector.match_labels):
         return  # filled in before deploy: unknown, not wrong
     ns = service.namespace
-    message = (f"Service {ns}/{service.name} selects {selector.describe()}, but no pod template in namespace "
+    message = (f"{service.ref} selects {selector.describe()}, but no pod template in namespace "
                f"{ns} has these labels: it has no endpoints, so every connection to it fails.")
     elsewhere = [other for other in index.namespaces_selecting(selector) if other != ns]
     if elsewhere:
@@ -54,14 +54,14 @@ def dangling_service(service: Manifest, index: ObjectIndex) -> Iterator[Problem]
     if not templates:
         # We see no workload of this namespace at all: its pods may come from a chart or an operator.
         yield Problem(service, "/spec/selector", (
-            f"Service {ns}/{service.name} selects {selector.describe()}, but the files define no workload in "
+            f"{service.ref} selects {selector.describe()}, but the files define no workload in "
             f"namespace {ns}: its pods come from elsewhere (a chart, an operator), or it has no endpoints."),
             severity="info")
         return
     unused = _keys_labelled_elsewhere(service, selector, index)
     if unused:
         yield Problem(service, "/spec/selector", (
-            f"Service {ns}/{service.name} selects {selector.describe()}, but no pod template in the linted "
+            f"{service.ref} selects {selector.describe()}, but no pod template in the linted "
             f"files carries the label key {unused[0]}: its pods are labelled elsewhere (the control plane, an "
             f"operator, a chart), so the files cannot tell whether it has endpoints."), severity="info")
         return
@@ -79,14 +79,8 @@ def dangling_service(service: Manifest, index: ObjectIndex) -> Iterator[Problem]
 def _not_taken(service: Manifest, templates: list[PodTemplate], index: ObjectIndex) -> list[PodTemplate]:
     """The workloads no other Service of the namespace routes to: a hint never points a Service at pods
     that already belong to another one."""
-    taken: set[int] = set()
-    for other in index.of_kind("Service"):
-        if other is service or other.namespace != service.namespace or other.name == service.name:
-            continue
-        route = route_service(other, index)
-        if route is not None:
-            taken.update(id(t) for t in route.templates)
-    return [t for t in templates if id(t) not in taken]
+    taken = selected_by_services(index, service.namespace)
+    return [t for t in templates if not taken.get(id(t), set()) - {id(service)}]
 
 
 def _keys_labelled_elsewhere(service: Manifest, selector: Selector, index: ObjectIndex) -> list[str]:
@@ -97,9 +91,17 @@ def _keys_labelled_elsewhere(service: Manifest, selector: Selector, index: Objec
     keys = index.label_keys
     unused = [key for key, _ in selector.match_labels
               if key not in keys and not any(one_edit_apart(key, used) for used in keys)]
-    rest = Selector(tuple(pair for pair in selector.match_labels if pair[0] not in unused))
-    if unused and not rest.empty and index.select(service.namespace, rest):
+    if not unused:
         return []
+    rest = Selector(tuple(pair for pair in selector.match_labels if pair[0] not in unused))
+    if not rest.empty and index.select(service.namespace, rest):
+        return []
+    # A workload of the Service's name, or one that carries the wanted value under another key,
+    # shows what the selector was written for: a typo the files do show.
+    values = {value for key, value in selector.match_labels if key in unused}
+    for template in index.templates_in(service.namespace):
+        if template.owner.name == service.name or values & set(template.labels.values()):
+            return []
     return unused
 
 
@@ -108,7 +110,7 @@ def _passed_over(service: Manifest, route: ServiceRoute) -> Problem:
     near = route.passed_over[0]
     chosen = _listing(route.templates)
     return Problem(service, "/spec/selector", (
-        f"Service {ns}/{service.name} selects {selector.describe()}, which {near.ref}, deployed beside it, does "
+        f"{service.ref} selects {selector.describe()}, which {near.ref}, deployed beside it, does "
         f"not carry ({_labels(near.labels)}); the labels match only {chosen}, farther away, so the Service "
         f"sends its traffic there. Make the selector match {near.ref}, or move the Service to the files of "
         f"the pods it is for."), severity="warning")
@@ -179,7 +181,7 @@ def target_port_unresolved(service: Manifest, index: ObjectIndex) -> Iterator[Pr
             continue
         serving = _joined(list(dict.fromkeys(m.template.ref for m in resolving)))
         yield Problem(service, sp.target_pointer, (
-            f"Service {service.namespace}/{service.name} {sp.label()} forwards to targetPort '{target}', "
+            f"{service.ref} {sp.label()} forwards to targetPort '{target}', "
             f"which {serving} names, but the pods of {_listing(left_out)} have no port '{target}' "
             f"({sp.protocol}), so they get no traffic on this port. Name the port there too, or, "
             f"if those pods should not be selected at all, make the selector more specific."),
@@ -192,7 +194,7 @@ def _unresolved_message(service: Manifest, port_route: PortRoute) -> str:
     templates = [m.template for m in port_route.matches]
     declared = [p for t in templates for p in t.serving_ports()]
     owners = _owners(templates)
-    message = (f"Service {service.namespace}/{service.name} {sp.label()} forwards to targetPort '{target}', "
+    message = (f"{service.ref} {sp.label()} forwards to targetPort '{target}', "
                f"but no container in {owners} names a port '{target}' with protocol {sp.protocol}, "
                f"so no pod receives this port's traffic.")
     other_protocol = [p for p in declared if p.name == target and p.protocol != sp.protocol]
@@ -246,7 +248,7 @@ def target_port_undeclared(service: Manifest, index: ObjectIndex) -> Iterator[Pr
             lead = f"targetPort {how}, so it defaults to port {sp.port}"
         else:
             lead = f"targetPort {target}"
-        message = (f"Service {service.namespace}/{service.name} {sp.label()}: {lead}, but no container in "
+        message = (f"{service.ref} {sp.label()}: {lead}, but no container in "
                    f"{_owners(templates)} declares {target}/{sp.protocol}. {_declared_text(templates)} "
                    f"Traffic reaches the pods only if a process listens on {target} anyway.")
         guess = suggest(sp, declared)
@@ -259,7 +261,7 @@ def _partly_undeclared(service: Manifest, sp: ServicePort, served: list[PortMatc
                        undeclared: list[PortMatch]) -> str:
     target = sp.effective_target
     serving = list(dict.fromkeys(m.template.ref for m in served))
-    return (f"Service {service.namespace}/{service.name} {sp.label()} forwards to {target}/{sp.protocol}, "
+    return (f"{service.ref} {sp.label()} forwards to {target}/{sp.protocol}, "
             f"which {_joined(serving)} {'declare' if len(serving) > 1 else 'declares'}, but it also selects "
             f"the pods of {_listing(list({id(m.template): m.template for m in undeclared}.values()))}, "
             f"which {'do' if len(undeclared) > 1 else 'does'} not declare it. kube-proxy "
@@ -343,7 +345,7 @@ def endpoints_port_mismatch(service: Manifest, index: ObjectIndex) -> Iterator[P
             have = f"{refs} offers {listed}"
         else:
             have = f"{refs} lists no ports"
-        message = (f"Service {service.namespace}/{service.name} {sp.label()} has no selector, so kube-proxy "
+        message = (f"{service.ref} {sp.label()} has no selector, so kube-proxy "
                    f"takes its endpoints from {refs}, matching ports by name and protocol "
                    f"('{wanted}'/{sp.protocol}); {have}, so connections to this port go nowhere.")
         taken = {other.name or "" for other in service_ports(service) if other is not sp}

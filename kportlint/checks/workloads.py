@@ -27,7 +27,7 @@ def selector_template_mismatch(workload: Manifest, index: ObjectIndex) -> Iterat
         return
     raw = dig(workload.data, entry.selector)
     pointer = join_pointer(*entry.selector)
-    what = f"{workload.kind} {workload.namespace}/{workload.name}"
+    what = workload.ref
     if raw is None:
         if workload.api_version in _SELECTOR_REQUIRED:
             yield Problem(workload, pointer.rsplit("/", 1)[0], (
@@ -94,7 +94,7 @@ def _governing_problem(statefulset: Manifest, name: str, index: ObjectIndex) -> 
     """What is wrong with the governing Service, and the severity when it does not depend on whether
     the pods are addressed by name (None: it does)."""
     ns = statefulset.namespace
-    what = f"StatefulSet {ns}/{statefulset.name}"
+    what = statefulset.ref
     services = index.named("Service", ns, name)
     if not services:
         in_namespace = [s for s in index.of_kind("Service") if s.namespace == ns]

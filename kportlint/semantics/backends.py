@@ -169,10 +169,12 @@ def unseen_services(index: ObjectIndex, namespace: str) -> str:
     """Evidence, computed once per namespace, that objects of the namespace come from outside the
     files: a route or Ingress there sends traffic to a Service the files do not define."""
     def compute() -> str:
+        here = [s.name for s in index.of_kind("Service") if s.namespace == namespace]
         for kind in ("Ingress",) + _ROUTES:
             for manifest in index.of_kind(kind):
                 for ns, name in referenced_services(manifest):
-                    if ns == namespace and not index.named("Service", ns, name):
+                    # A name close to one that is here is a typo, no evidence of anything elsewhere.
+                    if ns == namespace and not index.named("Service", ns, name) and not nearest_name(name, here):
                         return f"{manifest.ref} sends traffic to Service {ns}/{name}, which the files do not define"
         return ""
     return index.answer(("unseen-services", namespace), compute)

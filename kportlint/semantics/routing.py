@@ -12,6 +12,7 @@ from ..index import ObjectIndex
 from ..model import Manifest, PodTemplate
 from .ports import DEFAULT_PROTOCOL, PortMatch, ServicePort, resolve, service_ports
 from .selectors import Selector, from_map, string_map
+from .workloads import runs_to_completion
 
 
 @dataclass
@@ -103,11 +104,19 @@ def _route(service: Manifest, index: ObjectIndex) -> Optional[ServiceRoute]:
     selector = service_selector(service)
     if selector is None:
         return None
-    templates = index.nearest(service, index.select(service.namespace, selector))
+    selected = index.select(service.namespace, selector)
+    templates = index.nearest(service, selected)
+    if templates and all(runs_to_completion(t) for t in templates):
+        # A test or migration Pod beside the Service does not decide which workloads serve it.
+        keep = {id(t) for t in templates} | {id(t) for t in index.nearest(
+            service, [t for t in selected if not runs_to_completion(t)])}
+        templates = [t for t in selected if id(t) in keep]
     passed_over: list[PodTemplate] = []
     if templates and index.distance(service, templates[0].owner) > _FOLDER:
-        passed_over = [t for t in index.templates_in(service.namespace)
-                       if index.distance(service, t.owner) <= _FOLDER and _written_for(service, selector, t)]
+        taken = selected_by_services(index, service.namespace)
+        chosen = {id(t) for t in templates}
+        passed_over = [t for t in index.templates_beside(service)
+                       if id(t) not in chosen and _written_for(service, selector, t, taken.get(id(t), set()))]
     ports = []
     for service_port in service_ports(service):
         target = service_port.effective_target
@@ -120,13 +129,28 @@ def _route(service: Manifest, index: ObjectIndex) -> Optional[ServiceRoute]:
 _FOLDER = 1  # index.distance of objects in the same folder (or below it)
 
 
-def _written_for(service: Manifest, selector: Selector, template: PodTemplate) -> bool:
+def _written_for(service: Manifest, selector: Selector, template: PodTemplate, selected_by: set[int]) -> bool:
     """A workload meant for this Service: it has the Service's name, or it carries every label key
-    the selector names (with a value that differs)."""
+    the selector names (with values that differ), serves (no Job) and no other Service selects it."""
     if template.owner.name == service.name:
         return True
+    if runs_to_completion(template) or selected_by - {id(service)}:
+        return False
     keys = [key for key, _ in selector.match_labels]
     return bool(keys) and all(key in template.labels for key in keys)
+
+
+def selected_by_services(index: ObjectIndex, namespace: str) -> dict[int, set[int]]:
+    """For each pod template of the namespace (by id), the Services (by id) whose selector picks it;
+    computed once per namespace."""
+    def compute() -> dict[int, set[int]]:
+        found: dict[int, set[int]] = {}
+        for service in index.of_kind("Service"):
+            selector = service_selector(service) if service.namespace == namespace else None
+            for template in index.select(namespace, selector) if selector is not None else []:
+                found.setdefault(id(template), set()).add(id(service))
+        return found
+    return index.answer(("selected-by", namespace), compute)
 
 
 def pods_made_elsewhere(service: Manifest, selector: Selector, index: ObjectIndex) -> Optional[str]:
