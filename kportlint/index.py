@@ -146,7 +146,8 @@ class ObjectIndex:
 
     def pods_may_be_unseen(self, namespace: str) -> bool:
         """Whether pods of this namespace may carry labels the files do not show: an operator's
-        custom resource there makes pods of its own."""
+        custom resource there makes pods of its own, or the configuration (pods-from-elsewhere) names
+        the namespace."""
         return namespace in self._operator_namespaces or self.settings.pods_elsewhere(namespace)
 
     def custom_resources_in(self, namespace: str) -> list[Manifest]:

@@ -252,7 +252,10 @@ def _helm_in_fields(data: Any, embedded: bool = False) -> bool:
         return False
     carrier = data.get("kind") in ("ConfigMap", "Secret")
     for key, value in data.items():
-        inside = embedded or key == "annotations" or (carrier and key in ("data", "stringData", "binaryData"))
+        # Values handed to a chart (a Flux HelmRelease's values, an Argo CD valuesObject, a k3s
+        # HelmChart's valuesContent) are rendered by Helm later: text the object carries.
+        inside = embedded or key in ("annotations", "values", "valuesObject", "valuesContent") or (
+            carrier and key in ("data", "stringData", "binaryData"))
         if _helm_in_fields(value, inside):
             return True
     return False

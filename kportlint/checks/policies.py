@@ -58,7 +58,7 @@ def networkpolicy_selector_no_match(policy: Manifest, index: ObjectIndex) -> Ite
     selected: list[PodTemplate] = []
     if target is not None and not target.empty:
         selected = index.select(ns, target)
-        if not selected and not _unseen(index, ns):
+        if not selected and not _unseen(index, ns, target):
             consequence = (", so the policy applies to no pod: the isolation or the openings it describes are "
                            "not in force.")
             elsewhere = [other for other in index.namespaces_selecting(target) if other != ns]
@@ -181,8 +181,8 @@ def pdb_selector_no_match(pdb: Manifest, index: ObjectIndex) -> Iterator[Problem
     selector = _selector(pdb.spec.get("selector"))
     if not templates or selector is None or selector.empty or index.select(ns, selector):
         return
-    if _unseen(index, ns):
-        return  # an operator's pods, or labels kustomize adds: the files cannot tell
+    if _unseen(index, ns, selector):
+        return  # pods from outside the files (an operator's, the configuration's): the files cannot tell
     yield Problem(pdb, "/spec/selector", _no_pods_message(
         pdb.ref, selector, ns, templates, ", so the budget protects no pod: a node drain or an upgrade may evict "
         "all of the pods it was meant to keep running. Make the selector match the workload's pod labels."))
@@ -333,7 +333,10 @@ def _services_in(index: ObjectIndex, namespaces: Optional[list[str]]) -> list[Ma
     return services if namespaces is None else [s for s in services if s.namespace in namespaces]
 
 
-def _unseen(index: ObjectIndex, namespace: str) -> bool:
-    """Whether pods of the namespace may come from outside the files: an operator's resource there,
-    the configuration, or a route or Ingress there to a Service the files do not define."""
-    return index.pods_may_be_unseen(namespace) or bool(unseen_services(index, namespace))
+def _unseen(index: ObjectIndex, namespace: str, selector: Optional[Selector] = None) -> bool:
+    """Whether the pods (of the namespace, or that the selector asks for) may come from outside the
+    files: an operator's resource there, the configuration, or a route or Ingress there to a Service
+    the files do not define."""
+    pairs = selector.match_labels if selector is not None else ()
+    return index.pods_may_be_unseen(namespace) or index.settings.pods_elsewhere(namespace, pairs) or \
+        bool(unseen_services(index, namespace))

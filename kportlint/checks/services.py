@@ -238,8 +238,9 @@ def target_port_undeclared(service: Manifest, index: ObjectIndex) -> Iterator[Pr
                           severity="warning")
             continue
         # Quiet when any pod serves it, or declares no ports at all (declarations are informational).
-        # Copies of one workload count once: a second copy never makes a port declared.
-        if not candidates or len(candidates) != len(port_route.matches):
+        # Copies of one workload count once: a second copy never changes the verdict, so an object is
+        # judged by its copies together (served if any serves, port-less only if all are).
+        if not candidates or any(status != UNDECLARED for status in _by_object(port_route.matches).values()):
             continue
         templates = [m.template for m in port_route.matches]
         declared = [p for t in templates for p in t.serving_ports()]
@@ -292,6 +293,16 @@ def _identity(template: PodTemplate) -> tuple[str, str, str]:
 def _listing(templates: list[PodTemplate]) -> str:
     """'Deployment shop/v2 (declaring 9090 (web)) and Job shop/migrate (declaring no ports)'."""
     return _joined([f"{t.ref} (declaring {describe_ports(t.serving_ports()) or 'no ports'})" for t in templates])
+
+
+def _by_object(matches: list[PortMatch]) -> dict[tuple[str, str, str], str]:
+    """Each object's status over its copies: SERVED if any copy serves, UNDECLARED if any declares
+    other ports, else what the copies say."""
+    found: dict[tuple[str, str, str], list[str]] = {}
+    for match in matches:
+        found.setdefault(_identity(match.template), []).append(match.status)
+    return {key: SERVED if SERVED in statuses else UNDECLARED if UNDECLARED in statuses else statuses[0]
+            for key, statuses in found.items()}
 
 
 def _few(parts: list[str], most: int = 3) -> str:

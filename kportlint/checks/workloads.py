@@ -133,12 +133,14 @@ def _governing_problem(statefulset: Manifest, name: str, index: ObjectIndex) -> 
 
 def _addressed_by_name(statefulset: Manifest, service: str, index: ObjectIndex) -> str:
     """Evidence that the pods are addressed by their stable names: more than one replica (peers find
-    each other so), or a value in the files that names one (`web-0.web`); "" when there is none."""
+    each other so), or a value in the files of the namespace that names one (`web-0.web`, in a client's
+    env or a ConfigMap); "" when there is none."""
     replicas = statefulset.spec.get("replicas")
     if isinstance(replicas, int) and not isinstance(replicas, bool) and replicas > 1:
         return f"it runs {replicas} replicas, which find each other by these names"
-    stable = re.compile(rf"\b{re.escape(statefulset.name)}-\d+\.{re.escape(service)}\b")
-    for manifest in [statefulset] + [m for m in index.of_kind("ConfigMap") if m.namespace == statefulset.namespace]:
+    stable = re.compile(rf"(?<![\w.-]){re.escape(statefulset.name)}-\d+\.{re.escape(service)}(?![\w-])")
+    others = [m for m in index.manifests if m.namespace == statefulset.namespace and m is not statefulset]
+    for manifest in [statefulset] + others:
         if any(stable.search(text) for text in _texts(manifest.data)):
             return f"{manifest.ref} names a pod by it ({statefulset.name}-0.{service}...)"
     return ""
@@ -163,7 +165,9 @@ def _nearest_name(name: str, names: list[str]) -> str:
 @check("non-string-label")
 def non_string_label(manifest: Manifest, index: ObjectIndex) -> Iterator[Problem]:
     for path, value in non_string_labels(manifest.data):
-        what = "boolean" if isinstance(value, bool) else "number"
+        what = ("boolean" if isinstance(value, bool) else "mapping" if isinstance(value, dict)
+                else "list" if isinstance(value, list) else "number")
         yield Problem(manifest, join_pointer(*path), (
             f"{manifest.ref}: the value of label '{path[-1]}' is a YAML {what}, not a string, so the API "
-            f"server rejects the object (label values are strings). Quote the value as written."))
+            f"server rejects the object (label values are strings). "
+            f"{'Write one string value.' if isinstance(value, (dict, list)) else 'Quote the value as written.'}"))

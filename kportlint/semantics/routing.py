@@ -62,7 +62,8 @@ class EndpointPort:
 
 def is_selectorless(service: Manifest) -> bool:
     """A Service whose endpoints are written by hand (no selector), as opposed to ExternalName."""
-    return service.spec.get("type") != "ExternalName" and from_map(service.spec.get("selector")).empty
+    raw = service.spec.get("selector")
+    return service.spec.get("type") != "ExternalName" and (not isinstance(raw, dict) or not raw)
 
 
 def endpoint_objects(service: Manifest, index: ObjectIndex) -> list[Manifest]:

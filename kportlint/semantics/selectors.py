@@ -99,7 +99,8 @@ def non_string_labels(data: Any) -> list[tuple[tuple[str, ...], Any]]:
             node = node.get(token) if isinstance(node, dict) else None
         if isinstance(node, dict):
             for key, value in node.items():
-                if isinstance(key, str) and isinstance(value, (bool, int, float)) and key != "matchLabels":
+                if isinstance(key, str) and isinstance(value, (bool, int, float, dict, list)) and \
+                        key not in ("matchLabels", "matchExpressions"):
                     found.append(((*path, key), value))
     return found
 
