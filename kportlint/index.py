@@ -218,6 +218,7 @@ class UnitView:
         self._unit = unit
         self._hidden = hidden
         self._kinds: dict[str, list[Manifest]] = {}
+        self._manifests: Optional[list[Manifest]] = None
 
         # What does not depend on the viewer: the run's settings, and facts about one object.
         self.kinds = index.kinds
@@ -235,6 +236,12 @@ class UnitView:
 
     def namespaces(self) -> list[str]:
         return [ns for ns in self._index.namespaces() if self.templates_in(ns)]
+
+    @property
+    def manifests(self) -> list[Manifest]:
+        if self._manifests is None:
+            self._manifests = [m for m in self._index.manifests if self._visible(m)]
+        return self._manifests
 
     def _visible(self, manifest: Manifest) -> bool:
         return not (manifest.builds & self._hidden) and not manifest.undeployed
