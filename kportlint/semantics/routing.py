@@ -46,7 +46,7 @@ def service_selector(service: Manifest) -> Optional[Selector]:
     if spec.get("type") == "ExternalName":
         return None
     raw = spec.get("selector")
-    if isinstance(raw, dict) and any(not isinstance(v, str) for v in raw.values() if v is not None):
+    if isinstance(raw, dict) and any(not isinstance(v, str) and v is not None for v in raw.values()):
         return None  # the API server rejects it (non-string-label): no route through a guessed selector
     selector = from_map(raw)
     return None if selector.empty else selector

@@ -76,10 +76,11 @@ def _has(labels: Mapping[str, str], extra: ExtraLabels, key: str, value: str) ->
 
 
 def string_map(value: Any) -> dict[str, str]:
-    """The string pairs of a labels or selector map; other values are not labels (schema says so)."""
+    """The string pairs of a labels or selector map; other values are not labels (schema says so).
+    A null value is the empty string, as the API server decodes it into a string map."""
     if not isinstance(value, dict):
         return {}
-    return {k: v for k, v in value.items() if isinstance(k, str) and isinstance(v, str)}
+    return {k: "" if v is None else v for k, v in value.items() if isinstance(k, str) and (isinstance(v, str) or v is None)}
 
 
 # Where objects keep label maps (labels and selectors), as paths from the object; a Service's and a
