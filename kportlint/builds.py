@@ -11,13 +11,12 @@ from typing import Any, Optional
 from . import origins
 from .discovery import display_path
 from .kustomizations import Kustomization, Tree, generator_files, is_remote, local_path
-from .kustomize import Build, Copy, Kustomize, build_all, needs_outside
+from .kustomize import NETWORK, Build, Copy, Kustomize, build_all, needs_outside
 from .model import (Diagnostic, Manifest, Position, document_objects, has_namespace, join_pointer,
                     namespace_or)
 from .yamlnodes import YAMLSyntaxError, compose_all, to_data
 
 KUSTOMIZE_BUILD_FAILED = "kustomize-build-failed"
-NETWORK = "it needs the network (a remote base), and kportlint builds offline"
 # Why the objects of a file are not judged at full severity (see Manifest.cap).
 NOT_RUN = "kustomize was not run"
 UNUSED = "no kustomization builds this file"

@@ -25,7 +25,6 @@ class ObjectIndex:
         self._alternatives = _alternatives(units or {})
         self._views: dict[str, "UnitView"] = {}
         self.manifests: list[Manifest] = list(manifests)
-        self._undeployed = any(m.undeployed for m in self.manifests)
         self.settings = settings or Settings()
         self._by_kind: dict[str, list[Manifest]] = defaultdict(list)
         self._by_name: dict[tuple[str, str, str], list[Manifest]] = defaultdict(list)

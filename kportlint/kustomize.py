@@ -20,6 +20,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Optional
 
+from .discovery import display_path
+
 DEFAULT_TIMEOUT = 60.0  # seconds for one build
 _WRAPPER = "kustomization.yaml"
 # A proxy nobody listens on: any HTTP(S) fetch of a remote base fails at once.
@@ -54,17 +56,19 @@ class Build:
         if found is None:
             return None
         named = next(group for group in found.groups() if group)
-        path = os.path.normpath(os.path.join(self.root, named))
-        copy, original = self.copied
-        return original + path[len(copy):] if copy and path.startswith(copy + os.sep) else path
+        return self._original(os.path.normpath(os.path.join(self.root, named)))
 
     def resolve(self, relative: str) -> str:
         """An origin or configuredIn path of the output, as a resolved path of the user's files."""
-        path = os.path.normpath(os.path.join(self.stage, relative))
+        path = self._original(os.path.normpath(os.path.join(self.stage, relative)))
+        return os.path.realpath(path)  # the files are found by their resolved paths
+
+    def _original(self, path: str) -> str:
+        """A path in the copy the build read, as the path of the user's file it copies."""
         copy, original = self.copied
         if copy and (path == copy or path.startswith(copy + os.sep)):
-            path = original + path[len(copy):]
-        return os.path.realpath(path)  # the files are found by their resolved paths
+            return original + path[len(copy):]
+        return path
 
 
 @dataclass(frozen=True)
@@ -249,24 +253,15 @@ def clean_error(stderr: str, stage: str, root: str) -> str:
         return f"resource '{remote.group(1)}' is remote"
     for folder in (root, stage):
         text = text.replace(folder + os.sep, "")
-    text = _ABSOLUTE.sub(lambda m: _shown(m.group(0)), text)
+    text = _ABSOLUTE.sub(lambda m: display_path(m.group(0)), text)
     text = text.replace("\\n", " ").replace("\n", " ").rstrip("\"\\ ")
     return text[:-1] if text.endswith("'") and text.count("'") % 2 else text
 
 
-def _shown(path: str) -> str:
-    """A path as reports show it: relative to the working folder when below it."""
-    try:
-        relative = os.path.relpath(path)
-    except ValueError:
-        return path
-    return path if relative.startswith(os.pardir) else relative
-
-
 # Builds that need what files in a repository cannot hold: the reason is the files cannot tell.
+NETWORK = "it needs the network (a remote base), and kportlint builds offline"
 _NEEDS = (
-    (("' is remote", "proxyconnect", "git fetch", "git clone", "dial tcp"),
-     "it needs the network (a remote base), and kportlint builds offline"),
+    (("' is remote", "proxyconnect", "git fetch", "git clone", "dial tcp"), NETWORK),
     (("--enable-helm", "HelmChartInflationGenerator"), "it inflates a Helm chart (helmCharts)"),
     (("external plugins disabled", "unable to load external plugin", "exec plugin"),
      "it needs an external kustomize plugin, and kportlint runs none"),

@@ -17,3 +17,8 @@ def capped(message: str, severity: str, reason: str) -> str:
 
 def plural(count: int, word: str) -> str:
     return f"{count} {word}" + ("" if count == 1 else "s")
+
+
+def label_pairs(labels: dict[str, str]) -> str:
+    """`app=web, tier=front`, in key order, or "no labels"."""
+    return ", ".join(f"{k}={v}" for k, v in sorted(labels.items())) or "no labels"

@@ -16,6 +16,7 @@ from ..semantics.names import one_edit_apart
 from ..semantics.selectors import Selector
 from ..semantics.templating import has_placeholder
 from ..semantics.workloads import runs_to_completion
+from ..wording import label_pairs
 from .registry import check
 
 
@@ -111,13 +112,9 @@ def _passed_over(service: Manifest, route: ServiceRoute) -> Problem:
     chosen = _listing(route.templates)
     return Problem(service, "/spec/selector", (
         f"{service.ref} selects {selector.describe()}, which {near.ref}, deployed beside it, does "
-        f"not carry ({_labels(near.labels)}); the labels match only {chosen}, farther away, so the Service "
+        f"not carry ({label_pairs(near.labels)}); the labels match only {chosen}, farther away, so the Service "
         f"sends its traffic there. Make the selector match {near.ref}, or move the Service to the files of "
         f"the pods it is for."), severity="warning")
-
-
-def _labels(labels: dict[str, str]) -> str:
-    return ", ".join(f"{k}={v}" for k, v in sorted(labels.items())) or "no labels"
 
 
 def _nearest(selector: Selector, templates: list[PodTemplate]) -> str:

@@ -12,6 +12,7 @@ from ..semantics.selectors import from_label_selector, from_map, non_string_labe
 from ..semantics.workloads import MAP_SELECTOR, dig
 from ..semantics.names import dns_label_problem
 from ..semantics.templating import has_placeholder
+from ..wording import label_pairs
 from .registry import check
 
 
@@ -33,7 +34,7 @@ def selector_template_mismatch(workload: Manifest, index: ObjectIndex) -> Iterat
             yield Problem(workload, pointer.rsplit("/", 1)[0], (
                 f"{what} has no spec.selector: {workload.api_version} requires one, so the API server "
                 f"rejects the object and no pods are created. Add spec.selector.matchLabels with the "
-                f"template's labels ({_labels(template.labels)})."))
+                f"template's labels ({label_pairs(template.labels)})."))
         return  # older API versions default it to the template's labels; Jobs generate it
     if entry.selector_style == MAP_SELECTOR:
         selector = from_map(raw)
@@ -51,19 +52,15 @@ def selector_template_mismatch(workload: Manifest, index: ObjectIndex) -> Iterat
             yield Problem(workload, pointer, (
                 f"{what} has an empty selector: the API server rejects it, because the controller could "
                 f"not tell its pods from others. Select the template's labels "
-                f"({_labels(template.labels)})."))
+                f"({label_pairs(template.labels)})."))
             return
     if selector.matches(template.labels):
         return
     yield Problem(workload, pointer, (
         f"{what} selects {selector.describe()}, but its pod template is labelled "
-        f"{_labels(template.labels)}: the API server rejects the object ('selector does not match template "
+        f"{label_pairs(template.labels)}: the API server rejects the object ('selector does not match template "
         f"labels'), so no pods are created. Make the selector a subset of "
         f"{template.pointer}/metadata/labels."))
-
-
-def _labels(labels: dict[str, str]) -> str:
-    return ", ".join(f"{k}={v}" for k, v in sorted(labels.items())) or "no labels"
 
 
 @check("statefulset-service-missing", kinds=("StatefulSet",))

@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 from ..engine import RunResult
+from ..wording import plural
 
 _COLORS = {"error": "31", "warning": "33", "info": "36"}
 
 
 def _paint(text: str, code: str, color: bool) -> str:
     return f"\x1b[{code}m{text}\x1b[0m" if color else text
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}" + ("" if count == 1 else "s")
 
 
 _CONTROL = {c: f"\\x{c:02x}" for c in range(32)} | {10: "\\n", 13: "\\r", 9: "\\t", 127: "\\x7f"}
@@ -34,13 +31,13 @@ def built_by(builds: tuple[str, ...]) -> str:
 
 def summary_line(result: RunResult) -> str:
     counts = result.counts()
-    scanned = f"{_plural(result.files, 'file')}, {_plural(result.objects, 'object')}"
+    scanned = f"{plural(result.files, 'file')}, {plural(result.objects, 'object')}"
     if not result.findings:
         return f"No problems found ({scanned}){_builds(result)}."
-    parts = [_plural(counts["error"], "error"), _plural(counts["warning"], "warning"),
+    parts = [plural(counts["error"], "error"), plural(counts["warning"], "warning"),
              f"{counts['info']} info"]
     shown = ", ".join(p for p in parts if not p.startswith("0 "))
-    return f"Found {_plural(len(result.findings), 'problem')} ({shown}) in {scanned}{_builds(result)}."
+    return f"Found {plural(len(result.findings), 'problem')} ({shown}) in {scanned}{_builds(result)}."
 
 
 def _builds(result: RunResult) -> str:
@@ -49,9 +46,9 @@ def _builds(result: RunResult) -> str:
     if result.builds:
         built = sum(b.built for b in result.builds)
         failed = len(result.builds) - built
-        parts.append(f"{_plural(built, 'kustomization')} built" + (f", {failed} failed" if failed else ""))
+        parts.append(f"{plural(built, 'kustomization')} built" + (f", {failed} failed" if failed else ""))
     if result.unbuilt_files:
-        parts.append(f"{_plural(result.unbuilt_files, 'file')} that no kustomization builds")
+        parts.append(f"{plural(result.unbuilt_files, 'file')} that no kustomization builds")
     return "".join(f"; {part}" for part in parts)
 
 

@@ -12,6 +12,7 @@ from ..model import Manifest
 from .names import nearest_name
 from .ports import ServicePort, is_int, service_ports
 from .templating import has_placeholder
+from .workloads import mappings
 
 
 @dataclass(frozen=True)
@@ -145,9 +146,9 @@ def referenced_services(manifest: Manifest) -> list[tuple[str, str]]:
     spec = manifest.spec
     if manifest.kind == "Ingress":
         backends = [spec.get("defaultBackend"), spec.get("backend")]
-        for rule in _items(spec.get("rules")):
+        for _, rule in mappings(spec.get("rules")):
             http = rule.get("http") if isinstance(rule.get("http"), dict) else {}
-            backends += [path.get("backend") for path in _items(http.get("paths"))]
+            backends += [path.get("backend") for _, path in mappings(http.get("paths"))]
         for backend in backends:
             if not isinstance(backend, dict):
                 continue
@@ -156,8 +157,8 @@ def referenced_services(manifest: Manifest) -> list[tuple[str, str]]:
             if isinstance(name, str) and name:
                 found.append((manifest.namespace, name))
     elif manifest.kind in _ROUTES and manifest.group.startswith("gateway.networking.k8s.io"):
-        for rule in _items(spec.get("rules")):
-            for ref in _items(rule.get("backendRefs")):
+        for _, rule in mappings(spec.get("rules")):
+            for _, ref in mappings(rule.get("backendRefs")):
                 if ref.get("kind", "Service") == "Service" and ref.get("group", "") in ("", "core"):
                     namespace = ref.get("namespace") if isinstance(ref.get("namespace"), str) else manifest.namespace
                     if isinstance(ref.get("name"), str):
@@ -166,19 +167,19 @@ def referenced_services(manifest: Manifest) -> list[tuple[str, str]]:
 
 
 def unseen_services(index: ObjectIndex, namespace: str) -> str:
-    """Evidence, computed once per namespace, that objects of the namespace come from outside the
-    files: a route or Ingress there sends traffic to a Service the files do not define."""
-    def compute() -> str:
-        here = [s.name for s in index.of_kind("Service") if s.namespace == namespace]
+    """Evidence that objects of the namespace come from outside the files: a route or Ingress there
+    sends traffic to a Service the files do not define. Computed once for all namespaces."""
+    def compute() -> dict[str, str]:
+        services: dict[str, list[str]] = {}
+        for service in index.of_kind("Service"):
+            services.setdefault(service.namespace, []).append(service.name)
+        found: dict[str, str] = {}
         for kind in ("Ingress",) + _ROUTES:
             for manifest in index.of_kind(kind):
                 for ns, name in referenced_services(manifest):
                     # A name close to one that is here is a typo, no evidence of anything elsewhere.
-                    if ns == namespace and not index.named("Service", ns, name) and not nearest_name(name, here):
-                        return f"{manifest.ref} sends traffic to Service {ns}/{name}, which the files do not define"
-        return ""
-    return index.answer(("unseen-services", namespace), compute)
-
-
-def _items(value: object) -> list[dict]:
-    return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
+                    if ns not in found and not index.named("Service", ns, name) and \
+                            not nearest_name(name, services.get(ns, [])):
+                        found[ns] = f"{manifest.ref} sends traffic to Service {ns}/{name}, which the files do not define"
+        return found
+    return index.answer("unseen-services", compute).get(namespace, "")
