@@ -14,6 +14,7 @@ from typing import Optional
 import pytest
 import yaml
 from click.testing import CliRunner
+from manifests import write
 
 import kportlint
 from kportlint.catalog import load_catalog
@@ -90,14 +91,6 @@ def runner() -> CliRunner:
 
 def invoke(*args: str):
     return runner().invoke(main, list(args), catch_exceptions=False)
-
-
-def write(folder: Path, files: dict[str, str]) -> Path:
-    for name, text in files.items():
-        path = folder / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    return folder
 
 
 @pytest.fixture

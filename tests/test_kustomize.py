@@ -9,19 +9,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-from manifests import DEPLOYMENT, SERVICE
+from manifests import DEPLOYMENT, SERVICE, write
 
 SCRIPT = Path(sys.executable).parent / ("kportlint.exe" if os.name == "nt" else "kportlint")
 
 BROKEN_SERVICE = SERVICE.replace("targetPort: http", "targetPort: htp")
-
-
-def write(root: Path, files: dict[str, str]) -> Path:
-    for name, text in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    return root
 
 
 def lint(*args: str, cwd: Path) -> subprocess.CompletedProcess:
