@@ -10,7 +10,7 @@ from typing import Any, Optional
 
 from . import origins
 from .discovery import display_path
-from .kustomizations import Kustomization, Tree, generator_files, is_remote, local_path
+from .kustomizations import Kustomization, Tree, generator_files, is_remote, resolve_entry
 from .kustomize import NETWORK, Build, Copy, Kustomize, build_all, needs_outside
 from .model import (Diagnostic, Manifest, Position, document_objects, has_namespace, join_pointer,
                     namespace_or)
@@ -128,7 +128,7 @@ def _documents(text: str) -> list[tuple[int, Any]]:
 def _failure(tree: Tree, root: Kustomization, outcome: Build, sources: origins.Sources) -> Diagnostic:
     """One finding at the kustomization entry the failure names (else the root's first line)."""
     reached = tree.reach(root, sources.kustomization)
-    secret_inputs = {os.path.realpath(os.path.join(k.folder, local_path(f)))
+    secret_inputs = {resolve_entry(k.folder, f)
                      for k in reached for item in _list(k.data.get("secretGenerator")) for f in generator_files(item)}
     missing = outcome.missing_file()
     outside = outcome.cause or needs_outside(outcome.error, missing, secret_inputs)
@@ -157,7 +157,7 @@ def _entry_naming(kustomization: Kustomization, missing: Optional[str], error: s
             entry = item if isinstance(item, str) else item.get("path") if isinstance(item, dict) else None
             named = [entry] if isinstance(entry, str) and entry else generator_files(item)
             for name in named:
-                resolved = os.path.realpath(os.path.join(kustomization.folder, local_path(name)))
+                resolved = resolve_entry(kustomization.folder, name)
                 if (missing is not None and resolved == missing) or (is_remote(name) and name in error):
                     return join_pointer(key, i)
     for key in ("helmCharts", "generators", "transformers"):

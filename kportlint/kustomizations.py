@@ -41,6 +41,11 @@ def local_path(entry: str) -> str:
     return entry.replace("\\", "/")
 
 
+def resolve_entry(folder: str, entry: str) -> str:
+    """The resolved path of a file or folder that a kustomization in `folder` names."""
+    return os.path.realpath(os.path.join(folder, local_path(entry)))
+
+
 @dataclass
 class Kustomization:
     path: str  # resolved path of the file
@@ -62,7 +67,7 @@ class Kustomization:
 
     def included(self) -> list[str]:
         """Resolved paths of the local files and folders it lists as resources, bases or components."""
-        return [os.path.realpath(os.path.join(self.folder, local_path(entry)))
+        return [resolve_entry(self.folder, entry)
                 for key in _INCLUDE_KEYS for _, entry in self.entries(key) if not is_remote(entry)]
 
     def remote(self) -> list[str]:
@@ -88,7 +93,7 @@ class Kustomization:
         openapi = self.data.get("openapi")
         if isinstance(openapi, dict) and isinstance(openapi.get("path"), str):
             names.append(openapi["path"])
-        return [os.path.realpath(os.path.join(self.folder, local_path(name))) for name in names]
+        return [resolve_entry(self.folder, name) for name in names]
 
 
 def generator_files(item: Any) -> list[str]:

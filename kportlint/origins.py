@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Optional, Protocol
 
-from .kustomizations import Kustomization, local_path
+from .kustomizations import Kustomization, resolve_entry
 from .model import Position, SourceFile, document_objects, join_pointer, split_pointer
 
 ORIGIN = "config.kubernetes.io/origin"
@@ -269,7 +269,7 @@ class _Finder:
                 else:
                     continue
                 if isinstance(file_name, str):
-                    patch = self.sources.file(_join(folder, file_name))
+                    patch = self.sources.file(resolve_entry(folder, file_name))
                     located = self._in_patch(patch, tokens, target is not None, path) if patch is not None else None
                     if located is not None:
                         return located
@@ -394,6 +394,3 @@ def _at(source: SourceFile, doc_index: int, pointer: str) -> Optional[Located]:
     position = source.locate(doc_index, pointer) if source.locate is not None else None
     return source.path, position or Position(1, 1)
 
-
-def _join(folder: str, name: str) -> str:
-    return os.path.realpath(os.path.join(folder, local_path(name)))
