@@ -56,7 +56,9 @@ def build_roots(tree: Tree, kustomize: Optional[Kustomize], sources: origins.Sou
             for path in tree.listed_files(root):
                 result.plain.setdefault(path, NOT_RUN)
         return result
-    remote = {root.path: _remote_entry(tree, root, sources) for root in roots}
+    # Each root's kustomizations, those outside the linted paths too (read once, used twice).
+    reached = {root.path: tree.reach(root, sources.kustomization) for root in roots}
+    remote = {root.path: _remote_entry(reached[root.path]) for root in roots}
     jobs = [(root.folder, _copy_for(tree, root, overrides)) for root in roots if not remote[root.path]]
     built = iter(build_all(kustomize, jobs, timeout, max_output))
     units: dict[str, set[tuple[str, str, str, str]]] = {}
@@ -66,7 +68,7 @@ def build_roots(tree: Tree, kustomize: Optional[Kustomize], sources: origins.Sou
         outcome = (Build(root.folder, None, f"resource '{entry}' is remote", "", cause=NETWORK) if entry
                    else next(built))
         if outcome.output is None:
-            result.diagnostics.append(_failure(tree, root, outcome, sources))
+            result.diagnostics.append(_failure(root, reached[root.path], outcome))
             for path in tree.listed_files(root):
                 result.plain.setdefault(path, f"the kustomize build of {name} failed")
             result.reports.append(BuildReport(name, False, outcome.error))
@@ -90,10 +92,11 @@ def build_roots(tree: Tree, kustomize: Optional[Kustomize], sources: origins.Sou
     return result
 
 
-def _remote_entry(tree: Tree, root: Kustomization, sources: origins.Sources) -> str:
-    """A remote resource, base or component (or OpenAPI schema) the root includes: such a build is
-    not run at all, since a proxy cannot keep every fetch (one to localhost, say) off the network."""
-    for kustomization in tree.reach(root, sources.kustomization):
+def _remote_entry(reached: list[Kustomization]) -> str:
+    """A remote resource, base or component (or OpenAPI schema) a root includes (`reached`: its
+    kustomizations): such a build is not run at all, since a proxy cannot keep every fetch (one to
+    localhost, say) off the network."""
+    for kustomization in reached:
         found = kustomization.remote()
         if found:
             return found[0]
@@ -125,9 +128,9 @@ def _documents(text: str) -> list[tuple[int, Any]]:
         return []
 
 
-def _failure(tree: Tree, root: Kustomization, outcome: Build, sources: origins.Sources) -> Diagnostic:
-    """One finding at the kustomization entry the failure names (else the root's first line)."""
-    reached = tree.reach(root, sources.kustomization)
+def _failure(root: Kustomization, reached: list[Kustomization], outcome: Build) -> Diagnostic:
+    """One finding at the kustomization entry the failure names (else the root's first line);
+    `reached` are the root's kustomizations."""
     secret_inputs = {resolve_entry(k.folder, f)
                      for k in reached for item in _list(k.data.get("secretGenerator")) for f in generator_files(item)}
     missing = outcome.missing_file()
