@@ -40,7 +40,6 @@ class ObjectIndex:
         self.label_keys: set[str] = set()  # every label key a pod template carries, in any namespace
         self._by_folder: Optional[dict[tuple[str, ...], list[PodTemplate]]] = None
         self._custom_by_name: dict[tuple[str, str], list[Manifest]] = defaultdict(list)
-        self._operator_namespaces: set[str] = set()  # namespaces holding custom resources that make pods
         for manifest in self.manifests:
             self._by_kind[manifest.kind].append(manifest)
             self._by_name[(manifest.kind, manifest.namespace, manifest.name)].append(manifest)
@@ -48,7 +47,6 @@ class ObjectIndex:
             if entry is None:
                 if may_create_pods(manifest):
                     self._custom_by_name[(manifest.namespace, manifest.name)].append(manifest)
-                    self._operator_namespaces.add(manifest.namespace)
                 continue
             self._template_kind_of[id(manifest)] = entry
             for template in pod_templates(manifest, entry):
@@ -143,12 +141,6 @@ class ObjectIndex:
     def named(self, kind: str, namespace: str, name: str) -> list[Manifest]:
         return self._by_name.get((kind, namespace, name), [])
 
-    def pods_may_be_unseen(self, namespace: str) -> bool:
-        """Whether pods of this namespace may carry labels the files do not show: an operator's
-        custom resource there makes pods of its own, or the configuration (pods-from-elsewhere) names
-        the namespace."""
-        return namespace in self._operator_namespaces or self.settings.pods_elsewhere(namespace)
-
     def custom_resources_in(self, namespace: str) -> list[Manifest]:
         """Custom resources that may run pods in the namespace."""
         return [m for (ns, _), found in self._custom_by_name.items() if ns == namespace for m in found]
@@ -224,7 +216,6 @@ class UnitView:
         self.settings = index.settings
         self.template_of = index.template_of
         self.template_kind_of = index.template_kind_of
-        self.pods_may_be_unseen = index.pods_may_be_unseen
         self.label_keys = index.label_keys
         self.distance = index.distance
         self.nearest = index.nearest

@@ -8,7 +8,7 @@ _DID_YOU_MEAN = " Did you mean"
 def capped(message: str, severity: str, reason: str) -> str:
     """A routing verdict lowered to info because the files cannot tell whether the object is deployed
     as written: the reason goes before a closing "Did you mean", which stays last."""
-    note = f" Reported as info, not {severity}: {reason}, so the files cannot tell."
+    note = f" Info, not {severity}: {reason}, so the files cannot tell."
     cut = message.rfind(_DID_YOU_MEAN)
     if cut == -1:
         return message + note

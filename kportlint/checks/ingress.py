@@ -90,7 +90,7 @@ def _ingress_backend(ingress: Manifest, index: ObjectIndex, pointer: str, backen
     if verdict is not None:
         yield Problem(ingress, port_pointer if verdict.field == "port" else name_pointer,
                       f"{lead} Service '{name}' port {port!s}, but {verdict.message} The "
-                      f"controller has nowhere to send these requests (503).", verdict.severity)
+                      f"controller answers 503.", verdict.severity)
 
 
 # --- Gateway API and Traefik routes ---------------------------------------------------------------
@@ -141,8 +141,8 @@ def _gateway_route(route: Manifest, index: ObjectIndex) -> Iterator[Problem]:
         verdict = check_backend(index, namespace, name, _port(port), route.namespace)
         if verdict is not None:
             yield Problem(route, pointer + ("/port" if verdict.field == "port" else "/name"),
-                          f"{lead} port {port}, but {verdict.message} The gateway cannot route "
-                          f"to it (ResolvedRefs: BackendNotFound), and those requests fail.", verdict.severity)
+                          f"{lead} port {port}, but {verdict.message} Those requests fail "
+                          f"(ResolvedRefs: BackendNotFound).", verdict.severity)
 
 
 def _parent_services(route: Manifest) -> set[tuple[str, Any]]:

@@ -3,13 +3,12 @@ budgets, autoscalers, and prometheus-operator monitors."""
 
 from __future__ import annotations
 
-import difflib
 from typing import Any, Iterator, Optional
 
 from ..index import ObjectIndex
-from ..semantics.backends import unseen_services
+from ..semantics.elsewhere import pods_may_be_unseen
 from ..model import Manifest, PodTemplate, Problem
-from ..semantics.names import nearest_name
+from ..semantics.names import nearest_name, similar
 from ..semantics.ports import describe_ports
 from ..semantics.selectors import Selector, from_label_selector, string_map
 from ..semantics.templating import has_placeholder
@@ -36,7 +35,7 @@ def _no_pods_message(what: str, selector: Selector, namespace: str, templates: l
     pairs = dict(selector.match_labels)
     for template in templates:
         near = [k for k, v in pairs.items() if k in template.labels and template.labels[k] != v
-                and difflib.SequenceMatcher(None, template.labels[k], v).ratio() >= 0.75]
+                and similar(template.labels[k], v)]
         exact = [k for k, v in pairs.items() if template.labels.get(k) == v]
         if near and len(near) + len(exact) == len(pairs):
             key = near[0]
@@ -159,8 +158,8 @@ def _named_ports(policy: Manifest, i: int, rule: dict[str, Any], selected: list[
             hint = f" Set protocol: {other[0]} on this port, or name the {protocol} port in the pods."
         else:
             what = f"declares a port with that name ({describe_ports(declared) or 'they declare no ports'})"
-            close = difflib.get_close_matches(port, names, n=1, cutoff=0.6)
-            hint = f" Did you mean '{close[0]}'?" if close else ""
+            close = nearest_name(port, names)
+            hint = f" Did you mean '{close}'?" if close else ""
         yield Problem(policy, f"/spec/ingress/{i}/ports/{k}/port", (
             f"{policy.ref} opens the named port '{port}' ({protocol}), but no pod it selects {what}, so the "
             f"rule opens nothing and that traffic stays blocked.{hint}"), severity="warning")
@@ -274,9 +273,8 @@ def servicemonitor_selector_no_match(monitor: Manifest, index: ObjectIndex) -> I
         if not candidates or any(selector.matches(string_map(s.metadata.get("labels"))) for s in candidates):
             return
         yield Problem(monitor, "/spec/selector", (
-            f"{monitor.ref} selects Services with {selector.describe()} in {where}, but no Service there has "
-            f"these labels (a ServiceMonitor matches the Service's own metadata.labels, not its pods'), so "
-            f"Prometheus scrapes nothing for it. Fix the selector or the namespaceSelector."))
+            f"{monitor.ref} selects Services with {selector.describe()} in {where}, but no Service there "
+            f"carries these labels in its metadata.labels (not its pods'), so Prometheus scrapes nothing."))
         return
     spaces = namespaces if namespaces is not None else index.namespaces()
     if not any(index.templates_in(ns) for ns in spaces):
@@ -318,8 +316,8 @@ def servicemonitor_port_unresolved(monitor: Manifest, index: ObjectIndex) -> Ite
         port = endpoint.get("port")
         if not isinstance(port, str) or not port or has_placeholder(port) or port in names:
             continue
-        close = difflib.get_close_matches(port, names, n=1, cutoff=0.6)
-        hint = f" Did you mean '{close[0]}'?" if close else ""
+        close = nearest_name(port, names)
+        hint = f" Did you mean '{close}'?" if close else ""
         listed = ", ".join(f"'{n}'" for n in names) or "no named ports"
         yield Problem(monitor, f"/spec/{endpoints_key}/{i}/port", (
             f"{monitor.ref} scrapes the {what} named '{port}', but {owners} "
@@ -334,9 +332,4 @@ def _services_in(index: ObjectIndex, namespaces: Optional[list[str]]) -> list[Ma
 
 
 def _unseen(index: ObjectIndex, namespace: str, selector: Optional[Selector] = None) -> bool:
-    """Whether the pods (of the namespace, or that the selector asks for) may come from outside the
-    files: an operator's resource there, the configuration, or a route or Ingress there to a Service
-    the files do not define."""
-    pairs = selector.match_labels if selector is not None else ()
-    return index.pods_may_be_unseen(namespace) or index.settings.pods_elsewhere(namespace, pairs) or \
-        bool(unseen_services(index, namespace))
+    return pods_may_be_unseen(index, namespace, selector)

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import difflib
 from typing import Iterator, Optional
 
 from ..index import ObjectIndex
 from ..model import Container, ContainerPort, Manifest, PodTemplate, Problem
-from ..semantics.names import PROTOCOLS, dns_label_problem, iana_svc_name_problem, port_number_problem
+from ..semantics.names import PROTOCOLS, dns_label_problem, iana_svc_name_problem, nearest_name, port_number_problem
 from ..semantics.ports import describe_ports, is_int
 from ..semantics.templating import has_placeholder
 from .registry import check
@@ -224,10 +223,7 @@ def _unresolved(manifest: Manifest, template: PodTemplate, container: Container,
 
 
 def _closest(names: list[str], wanted: str) -> Optional[str]:
-    lowered = {n.lower(): n for n in names}
-    if wanted.lower() in lowered:
-        return lowered[wanted.lower()]
-    close = difflib.get_close_matches(wanted, names, n=1, cutoff=0.6)
+    close = nearest_name(wanted, names)
     if close:
-        return close[0]
+        return close
     return names[0] if len(names) == 1 else None

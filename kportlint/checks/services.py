@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import difflib
 from typing import Iterator
 
 from ..index import ObjectIndex
 from ..model import Manifest, PodTemplate, Problem
 from ..semantics.ports import (SERVED, UNDECLARED, UNRESOLVED, PortMatch, ServicePort, describe_ports, service_ports,
                                suggest)
-from ..semantics.routing import (PortRoute, ServiceRoute, selected_by_services, endpoint_objects, endpoint_ports, is_selectorless, pods_made_elsewhere,
+from ..semantics.routing import (PortRoute, ServiceRoute, selected_by_services, endpoint_objects, endpoint_ports, is_selectorless,
                                  route_service)
-from ..semantics.backends import unseen_services
-from ..semantics.names import one_edit_apart
+from ..semantics.elsewhere import keys_labelled_elsewhere, namespace_evidence, pods_made_elsewhere
+from ..semantics.names import similar
 from ..semantics.selectors import Selector
 from ..semantics.templating import has_placeholder
 from ..semantics.workloads import runs_to_completion
@@ -25,7 +24,6 @@ def dangling_service(service: Manifest, index: ObjectIndex) -> Iterator[Problem]
     route = route_service(service, index)
     if route is None:
         if is_selectorless(service) and not endpoint_objects(service, index):
-            ns = service.namespace
             yield Problem(service, "/spec", (
                 f"{service.ref} has no selector, and the files hold no Endpoints or "
                 f"EndpointSlice for it (kubernetes.io/service-name: {service.name}): something else writes "
@@ -59,14 +57,14 @@ def dangling_service(service: Manifest, index: ObjectIndex) -> Iterator[Problem]
             f"namespace {ns}: its pods come from elsewhere (a chart, an operator), or it has no endpoints."),
             severity="info")
         return
-    unused = _keys_labelled_elsewhere(service, selector, index)
+    unused = keys_labelled_elsewhere(service, selector, index)
     if unused:
         yield Problem(service, "/spec/selector", (
             f"{service.ref} selects {selector.describe()}, but no pod template in the linted "
             f"files carries the label key {unused[0]}: its pods are labelled elsewhere (the control plane, an "
             f"operator, a chart), so the files cannot tell whether it has endpoints."), severity="info")
         return
-    evidence = unseen_services(index, ns)
+    evidence = namespace_evidence(index, ns)
     if evidence:
         yield Problem(service, "/spec/selector", message + (
             f" But {evidence}: objects of this namespace come from outside the files, so its pods may "
@@ -84,30 +82,8 @@ def _not_taken(service: Manifest, templates: list[PodTemplate], index: ObjectInd
     return [t for t in templates if not taken.get(id(t), set()) - {id(service)}]
 
 
-def _keys_labelled_elsewhere(service: Manifest, selector: Selector, index: ObjectIndex) -> list[str]:
-    """Selector keys that no pod template anywhere uses, and that are no typo of one that is (one edit
-    away): pods with such a key get it from outside the files. Not so when the rest of the selector
-    picks a workload here: then that workload lacks the key, a mistake the files do show. A value that
-    differs on a key the templates use is a typo, not this either."""
-    keys = index.label_keys
-    unused = [key for key, _ in selector.match_labels
-              if key not in keys and not any(one_edit_apart(key, used) for used in keys)]
-    if not unused:
-        return []
-    rest = Selector(tuple(pair for pair in selector.match_labels if pair[0] not in unused))
-    if not rest.empty and index.select(service.namespace, rest):
-        return []
-    # A workload of the Service's name, or one that carries the wanted value under another key,
-    # shows what the selector was written for: a typo the files do show.
-    values = {value for key, value in selector.match_labels if key in unused}
-    for template in index.templates_in(service.namespace):
-        if template.owner.name == service.name or values & set(template.labels.values()):
-            return []
-    return unused
-
-
 def _passed_over(service: Manifest, route: ServiceRoute) -> Problem:
-    ns, selector = service.namespace, route.selector
+    selector = route.selector
     near = route.passed_over[0]
     chosen = _listing(route.templates)
     return Problem(service, "/spec/selector", (
@@ -148,7 +124,7 @@ def _nearest(selector: Selector, templates: list[PodTemplate]) -> str:
 
 
 def _similar(have: str, want: str) -> bool:
-    return have.lower() == want.lower() or difflib.SequenceMatcher(None, have, want).ratio() >= 0.75
+    return similar(have, want)
 
 
 @check("target-port-unresolved", kinds=("Service",))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from typing import Iterator, Optional
 
@@ -10,7 +9,7 @@ from ..index import ObjectIndex
 from ..model import Manifest, Problem, join_pointer
 from ..semantics.selectors import from_label_selector, from_map, non_string_labels
 from ..semantics.workloads import MAP_SELECTOR, dig
-from ..semantics.names import dns_label_problem
+from ..semantics.names import dns_label_problem, nearest_name
 from ..semantics.templating import has_placeholder
 from ..wording import label_pairs
 from .registry import check
@@ -81,9 +80,8 @@ def statefulset_service_missing(statefulset: Manifest, index: ObjectIndex) -> It
     if severity is None:  # how much per-pod DNS names matter follows what the files show
         evidence = _addressed_by_name(statefulset, name, index)
         severity = "warning" if evidence else "info"
-        message += (f" This matters here: {evidence}." if evidence else
-                    " With one replica that nothing in the files addresses by its stable name, this matters "
-                    "only if something outside them does.")
+        message += (f" It matters: {evidence}." if evidence else
+                    " With one replica that the files never address by name, it matters only if a client does.")
     yield Problem(statefulset, "/spec/serviceName", message, severity=severity)
 
 
@@ -113,18 +111,15 @@ def _governing_problem(statefulset: Manifest, name: str, index: ObjectIndex) -> 
     selector = from_map(service.spec.get("selector"))
     if (template is not None and not selector.empty and not any(has_placeholder(v) for _, v in selector.match_labels)
             and not selector.matches(template.labels, template.extra_labels)):
-        return (f"{what} names Service {ns}/{name} as its governing Service, but that Service selects "
-                f"{selector.describe()}, which its pods do not carry, so the per-pod DNS names "
-                f"({statefulset.name}-0.{name}.{ns}.svc) do not exist. Make the Service select the "
-                f"StatefulSet's pod labels.", None)
+        return (f"{what} names Service {ns}/{name} as its governing Service, which selects "
+                f"{selector.describe()}, a label its pods lack, so {statefulset.name}-0.{name}.{ns}.svc does "
+                f"not resolve. Make the Service select the pod labels.", None)
     if service.spec.get("type") == "ExternalName":
-        return (f"{what} names Service {ns}/{name} as its governing Service, but that Service is of type "
-                f"ExternalName, a DNS alias with no endpoints, so its pods get no per-pod DNS names. Point "
-                f"serviceName at a headless Service (clusterIP: None) that selects the pods.", None)
+        return (f"{what} names Service {ns}/{name} as its governing Service, of type ExternalName: it has no "
+                f"endpoints, so its pods get no per-pod DNS names. Point serviceName at a headless Service (clusterIP: None).", None)
     if service.spec.get("clusterIP") != "None":
-        return (f"{what} names Service {ns}/{name} as its governing Service, but that Service is not headless "
-                f"(clusterIP: None), so no per-pod DNS records ({statefulset.name}-0.{name}.{ns}.svc) are "
-                f"created. Set clusterIP: None on it, or point serviceName at a headless Service.", None)
+        return (f"{what} names Service {ns}/{name} as its governing Service, which is not headless, so "
+                f"{statefulset.name}-0.{name}.{ns}.svc does not resolve. Set clusterIP: None on it.", None)
     return None
 
 
@@ -155,8 +150,8 @@ def _texts(value: object) -> Iterator[str]:
 
 
 def _nearest_name(name: str, names: list[str]) -> str:
-    close = difflib.get_close_matches(name, names, n=1, cutoff=0.6)
-    return f" Or did you mean serviceName: {close[0]}?" if close else ""
+    close = nearest_name(name, names)
+    return f" Or did you mean serviceName: {close}?" if close else ""
 
 
 @check("non-string-label")

@@ -3,16 +3,15 @@ way the controllers resolve it: by the Service's own `port` (never its targetPor
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 from typing import Optional, Union
 
 from ..index import ObjectIndex
 from ..model import Manifest
+from .elsewhere import service_made_by_operator
 from .names import nearest_name
 from .ports import ServicePort, is_int, service_ports
 from .templating import has_placeholder
-from .workloads import mappings
 
 
 @dataclass(frozen=True)
@@ -62,9 +61,9 @@ def check_backend(index: ObjectIndex, namespace: str, name: object, port: Union[
             message += f" '{port}' is in quotes, so it is read as a name: write the number without quotes."
         else:
             named = [p.name for p in ports if p.name]
-            close = difflib.get_close_matches(port, named, n=1, cutoff=0.6) if named else []
+            close = nearest_name(port, named)
             if close:
-                message += f" Did you mean '{close[0]}'?"
+                message += f" Did you mean '{close}'?"
             elif not named:
                 message += " Its ports have no names: refer to the port by number."
         return Verdict(message, "port")
@@ -85,16 +84,6 @@ def _exposed(ports: list[ServicePort]) -> str:
     if not texts:
         return "no ports"
     return texts[0] if len(texts) == 1 else ", ".join(texts[:-1]) + " and " + texts[-1]
-
-
-def _made_by_operator(index: ObjectIndex, namespace: str, name: str) -> Optional[Manifest]:
-    """A custom resource in the namespace that makes pods and whose name the Service's begins with
-    (a CloudNativePG Cluster `pg` makes `pg-rw`, an Elasticsearch `logs` makes `logs-es-http`): specific
-    evidence that an operator creates the Service. Any custom resource in the namespace is not."""
-    for resource in index.custom_resources_in(namespace):
-        if resource.name and (name == resource.name or name.startswith(resource.name + "-")):
-            return resource
-    return None
 
 
 def _points_back(index: ObjectIndex, namespace: str, candidate: str, wanted: str) -> bool:
@@ -124,62 +113,13 @@ def _missing(index: ObjectIndex, namespace: str, name: str, source_namespace: st
                        "together or ignore this.", "name", "info")
     if elsewhere:
         return Verdict(message + ".", "name")
-    maker = _made_by_operator(index, namespace, name)
+    maker = service_made_by_operator(index, namespace, name)
     if maker is not None:
-        return Verdict(message + f". {maker.kind} {namespace}/{maker.name} may create it (operators name their "
-                       f"Services after the resource); if not, the name is wrong.", "name", "info")
+        return Verdict(message + f"; {maker.kind} {namespace}/{maker.name} may create it, as operators name Services "
+                       f"after their resource.", "name", "info")
     close = nearest_name(name, [s for s in here if not _points_back(index, namespace, s, name)])
     if close:
         message += f". Did you mean '{close}'?"
     else:
         message += "."
     return Verdict(message, "name")
-
-
-
-_ROUTES = ("HTTPRoute", "GRPCRoute", "TCPRoute", "TLSRoute", "UDPRoute")
-
-
-def referenced_services(manifest: Manifest) -> list[tuple[str, str]]:
-    """(namespace, name) of the Services an Ingress or a Gateway API route sends traffic to."""
-    found: list[tuple[str, str]] = []
-    spec = manifest.spec
-    if manifest.kind == "Ingress":
-        backends = [spec.get("defaultBackend"), spec.get("backend")]
-        for _, rule in mappings(spec.get("rules")):
-            http = rule.get("http") if isinstance(rule.get("http"), dict) else {}
-            backends += [path.get("backend") for _, path in mappings(http.get("paths"))]
-        for backend in backends:
-            if not isinstance(backend, dict):
-                continue
-            service = backend.get("service")
-            name = service.get("name") if isinstance(service, dict) else backend.get("serviceName")
-            if isinstance(name, str) and name:
-                found.append((manifest.namespace, name))
-    elif manifest.kind in _ROUTES and manifest.group.startswith("gateway.networking.k8s.io"):
-        for _, rule in mappings(spec.get("rules")):
-            for _, ref in mappings(rule.get("backendRefs")):
-                if ref.get("kind", "Service") == "Service" and ref.get("group", "") in ("", "core"):
-                    namespace = ref.get("namespace") if isinstance(ref.get("namespace"), str) else manifest.namespace
-                    if isinstance(ref.get("name"), str):
-                        found.append((namespace, ref["name"]))
-    return found
-
-
-def unseen_services(index: ObjectIndex, namespace: str) -> str:
-    """Evidence that objects of the namespace come from outside the files: a route or Ingress there
-    sends traffic to a Service the files do not define. Computed once for all namespaces."""
-    def compute() -> dict[str, str]:
-        services: dict[str, list[str]] = {}
-        for service in index.of_kind("Service"):
-            services.setdefault(service.namespace, []).append(service.name)
-        found: dict[str, str] = {}
-        for kind in ("Ingress",) + _ROUTES:
-            for manifest in index.of_kind(kind):
-                for ns, name in referenced_services(manifest):
-                    # A name close to one that is here is a typo, no evidence of anything elsewhere.
-                    if ns not in found and not index.named("Service", ns, name) and \
-                            not nearest_name(name, services.get(ns, [])):
-                        found[ns] = f"{manifest.ref} sends traffic to Service {ns}/{name}, which the files do not define"
-        return found
-    return index.answer("unseen-services", compute).get(namespace, "")

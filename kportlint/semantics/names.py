@@ -56,6 +56,11 @@ def nearest_name(name: str, names: list[str]) -> Optional[str]:
     return min(containing, key=len) if len(containing) >= 1 else None
 
 
+def similar(have: str, want: str) -> bool:
+    """Whether two label values are close enough to be one meant as the other (case, or a typo)."""
+    return have.lower() == want.lower() or difflib.SequenceMatcher(None, have, want).ratio() >= 0.75
+
+
 def one_edit_apart(a: str, b: str) -> bool:
     """Whether `b` is `a` with one character added, removed or changed (or the case differs)."""
     if a.lower() == b.lower():

@@ -7,7 +7,6 @@ version's definitions are read once and each (kind, apiVersion) validator is bui
 
 from __future__ import annotations
 
-import difflib
 import json
 import re
 from dataclasses import dataclass
@@ -18,6 +17,7 @@ import jsonschema
 from jsonschema.exceptions import best_match
 from referencing import Registry, Resource
 
+from .names import nearest_name
 from .templating import has_placeholder
 
 try:  # kubernetes-validate ships the schemas as package data
@@ -168,8 +168,8 @@ def _unknown_fields(error: jsonschema.ValidationError) -> list[SchemaError]:
     for key in error.instance if isinstance(error.instance, dict) else {}:
         if key in known:
             continue
-        close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
-        hint = f" Did you mean '{close[0]}'?" if close else ""
+        close = nearest_name(key, known)
+        hint = f" Did you mean '{close}'?" if close else ""
         found.append(SchemaError(_pointer([*error.absolute_path, key]), f"{where} has no field '{key}'",
                                  "kubectl apply rejects unknown fields (a typo, or a field at the wrong "
                                  f"level), so nothing in the object is deployed.{hint}"))
