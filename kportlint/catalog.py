@@ -53,6 +53,16 @@ class Rule:
     opt_in: bool = False  # off unless selected by id, category or ALL
 
 
+def rule_names(catalog: dict[str, Rule]) -> dict[str, frozenset[str]]:
+    """Every word a user may write for rules (--select, --ignore, directives, the annotation,
+    per-file-ignores): a rule id, an alias, a category, or ALL, and the rule ids it stands for."""
+    names: dict[str, set[str]] = {"ALL": set(catalog)}
+    for rule in catalog.values():
+        for word in (rule.id, rule.category, *rule.aliases):
+            names.setdefault(word, set()).add(rule.id)
+    return {word: frozenset(ids) for word, ids in names.items()}
+
+
 def rules_dir() -> Path:
     """`kportlint/rules` in an installed wheel; the checkout's top-level `rules/` in development."""
     for candidate in (_PACKAGE_DIR / "rules", _PACKAGE_DIR.parent / "rules"):

@@ -6,7 +6,7 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import BinaryIO, Iterable, Mapping, Optional
 
-from .catalog import Rule, load_catalog
+from .catalog import Rule, load_catalog, rule_names
 from .checks import ALL_CHECKS
 from .index import ObjectIndex
 from .discovery import Excluder
@@ -18,7 +18,8 @@ from .model import SEVERITY_RANK, Finding, Manifest, Problem, Settings, SourceFi
 from .semantics.workloads import BUILTIN_KINDS, KindTable, TemplateKind
 from .semantics.schema import VersionError, resolve_version
 from .wording import capped, plural
-from .suppressions import ANNOTATION, UNKNOWN_SUPPRESSION, UNUSED_SUPPRESSION, Suppressions, annotation_unknown
+from .suppressions import (ANNOTATION, EVERY_RULE, UNKNOWN_SUPPRESSION, UNUSED_SUPPRESSION, Suppressions,
+                           annotation_unknown)
 
 
 class SelectionError(ValueError):
@@ -81,19 +82,17 @@ def enabled_rules(catalog: dict[str, Rule], select: Iterable[str], ignore: Itera
     """Rules left after --select (default: all but the opt-in ones) and --ignore; each item is a
     rule id, alias, category or ALL. `schema` turns on the schema category."""
 
+    names = rule_names(catalog)
+
     def expand(items: Iterable[str]) -> set[str]:
         chosen: set[str] = set()
         for raw in items:
             item = raw.strip()
             if not item:
                 continue
-            if item == "ALL":
-                chosen.update(catalog)
-                continue
-            matched = {r.id for r in catalog.values() if item in (r.id, r.category) or item in r.aliases}
-            if not matched:
+            if item not in names:
                 raise SelectionError(f"unknown rule or category '{item}'; `kportlint rules` lists them")
-            chosen.update(matched)
+            chosen.update(names[item])
         return chosen
 
     if any(s.strip() for s in select):
@@ -178,31 +177,31 @@ def analyse(paths: list[str], options: RunOptions, stdin: Optional[BinaryIO] = N
 def _suppressed(raw: list[tuple[Finding, Optional[Manifest]]], files: list[SourceFile], index: ObjectIndex,
                 catalog: dict[str, Rule], enabled: set[str]) -> list[Finding]:
     """The findings no directive or annotation silences, plus findings about the directives."""
-    aliases = {rule.id: rule.id for rule in catalog.values()}
-    aliases.update({alias: rule.id for rule in catalog.values() for alias in rule.aliases})
-    suppressions = Suppressions(files, aliases)
+    names = rule_names(catalog)
+    suppressions = Suppressions(files, names)
     kept = [f for f, manifest in raw if not suppressions.silences(f, manifest)]
     if UNKNOWN_SUPPRESSION in enabled:
         for directive, rule in suppressions.unknown():
             kept.append(Finding(UNKNOWN_SUPPRESSION, catalog[UNKNOWN_SUPPRESSION].severity, (
-                f"'{rule}' in this kportlint directive is not a rule, so it silences nothing; "
-                f"`kportlint rules` lists the ids"), directive.file, directive.line, directive.column))
+                f"'{rule}' in this kportlint directive is not a rule or category, so it silences nothing; "
+                f"`kportlint rules` lists them"), directive.file, directive.line, directive.column))
         for manifest in index.manifests:
-            for rule in annotation_unknown(manifest, aliases):
+            for rule in annotation_unknown(manifest, names):
                 pointer = "/metadata/annotations/" + ANNOTATION.replace("/", "~1")
                 file, position = manifest.location(pointer)
                 kept.append(Finding(UNKNOWN_SUPPRESSION, catalog[UNKNOWN_SUPPRESSION].severity, (
-                    f"'{rule}' in the {ANNOTATION} annotation of {manifest.ref} is not a rule, so it "
-                    f"silences nothing; `kportlint rules` lists the ids"), file,
+                    f"'{rule}' in the {ANNOTATION} annotation of {manifest.ref} is not a rule or category, so "
+                    f"it silences nothing; `kportlint rules` lists them"), file,
                     position.line, position.column, manifest.kind, manifest.name, manifest.namespace, pointer,
                     tuple(sorted(manifest.builds))))
     if UNUSED_SUPPRESSION in enabled:
         for directive, rule in suppressions.unused():
-            if aliases[rule] not in enabled:
+            if not names[rule] & enabled:
                 continue  # the rule does not run, so the directive cannot be judged
+            what = "every rule" if rule == EVERY_RULE else rule
             kept.append(Finding(UNUSED_SUPPRESSION, catalog[UNUSED_SUPPRESSION].severity, (
-                f"this directive disables {rule}, but {rule} reports nothing "
-                f"{'in this file' if directive.scope == 'file' else 'on this line or the next'}; remove it"),
+                f"this directive disables {what}, but nothing it names is reported "
+                f"{'in this file' if directive.scope == 'file' else 'here'}; remove it"),
                 directive.file, directive.line, directive.column))
     return kept
 
@@ -227,7 +226,8 @@ def _finding(rule_id: str, rule: Rule, problem: Problem) -> Finding:
     if manifest.cap and rule.category in ROUTING_CATEGORIES and severity != "info":
         severity, message = "info", capped(message, severity, manifest.cap)
     return Finding(rule_id, severity, message, file, position.line, position.column, manifest.kind,
-                   manifest.name, manifest.namespace, problem.pointer, tuple(sorted(manifest.builds)))
+                   manifest.name, manifest.namespace, problem.pointer, tuple(sorted(manifest.builds)),
+                   position.end_line)
 
 
 def _unique_sorted(findings: list[Finding]) -> list[Finding]:

@@ -418,7 +418,8 @@ class _Locator:
             if root is not None:
                 found = locate(root, split_pointer(pointer))
                 if found is not None:
-                    return Position(found[0] + line + chunk.line_offset + 1, found[1] + 1)
+                    shift = line + chunk.line_offset + 1
+                    return Position(found[0] + shift, found[1] + 1, found[2] + shift)
         if chunk.nodes is None:
             chunk.nodes = []
             try:
@@ -431,4 +432,5 @@ class _Locator:
         found = locate(chunk.nodes[index], split_pointer(pointer))
         if found is None:
             return None
-        return Position(found[0] + chunk.line_offset + 1, found[1] + 1)
+        shift = chunk.line_offset + 1
+        return Position(found[0] + shift, found[1] + 1, found[2] + shift)

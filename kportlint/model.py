@@ -39,10 +39,12 @@ class Settings:
 
 @dataclass(frozen=True)
 class Position:
-    """A 1-based line and column in a file."""
+    """A 1-based line and column in a file; `end_line`, when known, is the last line of the node
+    that starts there (0: unknown, the same line)."""
 
     line: int
     column: int
+    end_line: int = 0
 
 
 def escape_pointer_token(token: object) -> str:
@@ -216,6 +218,7 @@ class Finding:
     namespace: str = ""
     pointer: str = ""
     builds: tuple[str, ...] = ()  # the kustomize builds whose objects have this problem
+    end_line: int = 0  # the last line of the node the finding points at (0: its first line)
 
     def sort_key(self) -> tuple:
         return (self.file, self.line, self.column, self.rule, self.message)

@@ -337,11 +337,14 @@ def _merge_into(target: dict[str, Any], source: Any) -> None:
                 target.setdefault(k, v)
 
 
-def locate(root: Node, tokens: list[str]) -> Optional[tuple[int, int]]:
-    """0-based (line, column) of the node at `tokens`, or of the deepest node on the way there.
+def locate(root: Node, tokens: list[str]) -> Optional[tuple[int, int, int]]:
+    """0-based (line, column, last line) of the node at `tokens`, or of the deepest node on the way
+    there.
 
     A scalar is located at its value; a mapping or list reached through a key at that key, which
-    is the line a reader looks for (`selector:`, not the first label below it).
+    is the line a reader looks for (`selector:`, not the first label below it). The last line is
+    where the node's text ends (a block mapping's last entry); for the whole document it is the first
+    line, so that a directive about an object sits on its first line, not anywhere inside it.
     """
     node, key_node = root, None
     for token in tokens:
@@ -350,7 +353,12 @@ def locate(root: Node, tokens: list[str]) -> Optional[tuple[int, int]]:
             break
         key_node, node = found
     mark = key_node.start_mark if key_node is not None and not isinstance(node, ScalarNode) else node.start_mark
-    return mark.line, mark.column
+    if node is root:
+        return mark.line, mark.column, mark.line
+    end = node.end_mark
+    # A block collection ends where the next line begins: its last line is the one before.
+    last = end.line - 1 if end.column == 0 and end.line > mark.line else end.line
+    return mark.line, mark.column, max(last, mark.line)
 
 
 def _child(node: Node, token: str, depth: int) -> Optional[tuple[Optional[Node], Node]]:

@@ -312,3 +312,63 @@ def test_output_file_that_cannot_be_written_is_exit_2(app: Path) -> None:
     done = cli("lint", "--format", "sarif", "--output", "missing/dir/report.sarif", cwd=app)
     assert done.returncode == 2 and done.stdout == ""
     assert done.stderr.startswith("kportlint: error: cannot write the report to missing/dir/report.sarif")
+
+
+SUPPRESSIBLE = """apiVersion: v1
+kind: Service
+metadata:
+  name: {name}
+spec:
+  selector:
+    app: nothing{on_label}
+  ports:
+    - port: 80{on_port}
+"""
+
+
+@pytest.mark.parametrize("on_label, on_port, above, silenced", [
+    ("  # kportlint: disable=dangling-service", "", "", True),  # a line inside the node
+    ("  # kportlint: disable=dangling-service -- made by the operator", "", "", True),  # with a reason
+    ("  # kportlint: disable", "", "", True),  # bare: every rule
+    ("  # kportlint: disable=services", "", "", True),  # a category
+    ("  # kportlint: disable=ALL", "", "", True),
+    ("", "  # kportlint: disable=dangling-service", "", False),  # another node of the object
+    ("", "", "# kportlint: disable=dangling-service\n", False),  # above the object, not the node
+])
+def test_directive_on_the_node_the_finding_points_at(tmp_path: Path, on_label: str, on_port: str, above: str,
+                                                     silenced: bool) -> None:
+    text = above + SUPPRESSIBLE.format(name="web", on_label=on_label, on_port=on_port)
+    (tmp_path / "svc.yaml").write_text(text.replace("metadata:", "metadata:\n  namespace: shop") +
+                                       DEPLOYMENT_IN_SHOP)
+    done = cli("lint", "--format", "json", "--show-unused-suppressions", ".", cwd=tmp_path)
+    rules = [rule for rule, _ in findings(done)]
+    assert ("dangling-service" not in rules) is silenced, done.stdout
+    assert ("unused-suppression" in rules) is (not silenced), done.stdout
+    assert "unknown-suppression" not in rules
+
+
+def test_annotation_takes_categories(tmp_path: Path) -> None:
+    text = SUPPRESSIBLE.format(name="web", on_label="", on_port="").replace(
+        "metadata:\n", "metadata:\n  namespace: shop\n  annotations:\n    kportlint.io/ignore: services\n")
+    (tmp_path / "svc.yaml").write_text(text + DEPLOYMENT_IN_SHOP)
+    done = cli("lint", "--format", "json", ".", cwd=tmp_path)
+    assert findings(done) == [], done.stdout
+
+
+DEPLOYMENT_IN_SHOP = """---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: api
+  namespace: shop
+spec:
+  selector:
+    matchLabels: {app: api}
+  template:
+    metadata:
+      labels: {app: api}
+    spec:
+      containers:
+        - name: api
+          image: api:1
+"""
