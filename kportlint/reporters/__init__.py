@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Callable
 
 from ..engine import RunResult
-from . import github, json, sarif, text
+from . import github, json, junit, sarif, text
 
 Renderer = Callable[[RunResult, bool], str]
 REPORTERS: dict[str, Renderer] = {"text": text.render, "json": json.render, "github": github.render,
-                                  "sarif": sarif.render}
+                                  "sarif": sarif.render, "junit": junit.render}
+
+
+def renderers(fail_on: str) -> dict[str, Renderer]:
+    """REPORTERS for one run: junit also needs the --fail-on threshold, since it decides which test
+    cases fail."""
+    return {**REPORTERS, "junit": functools.partial(junit.render, fail_on=fail_on)}
