@@ -67,9 +67,12 @@ class Excluder:
         return False
 
 
-def discover(paths: list[str], excluded: Optional[Callable[[str], bool]] = None) -> list[InputFile]:
+def discover(paths: list[str], excluded: Optional[Callable[[str], bool]] = None,
+             virtual: frozenset[str] = frozenset()) -> list[InputFile]:
     """Expand the given paths into files, in a stable order, each file once, leaving out what
-    `excluded` says (explicitly named files too, so pre-commit respects `exclude`)."""
+    `excluded` says (explicitly named files too, so pre-commit respects `exclude`). A named path
+    that is gone from disk is still a file when its resolved path is in `virtual`: a deleted file
+    whose content the caller supplies (the state before a change)."""
     found: list[InputFile] = []
     seen: set[str] = set()
 
@@ -87,7 +90,7 @@ def discover(paths: list[str], excluded: Optional[Callable[[str], bool]] = None)
         elif os.path.isdir(path):
             for file_path, real, problem in _walk(path, excluded):
                 add(file_path, real, problem)
-        elif os.path.exists(path) or os.path.islink(path):
+        elif os.path.exists(path) or os.path.islink(path) or os.path.realpath(path) in virtual:
             add(path)  # an explicit file is read whatever its suffix
         else:
             raise PathNotFound(path)
