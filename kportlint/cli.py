@@ -24,7 +24,8 @@ from .config import ConfigError, parse_size
 from .engine import OptionError, RunOptions, SelectionError, run
 from .loader import DEFAULT_MAX_FILE_SIZE
 from .model import SEVERITIES
-from .reporters import REPORTERS
+from .reporters import renderers
+from .reporters import statistics as counted
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -49,7 +50,7 @@ def _guarded(command: Callable[..., Any]) -> Callable[..., Any]:
             _fail(f"the rule catalog is broken: {exc}")
         except RecursionError:
             _fail("internal error: input nested too deeply (please report this with the file)")
-        except (click.exceptions.Exit, click.ClickException, SystemExit, KeyboardInterrupt):
+        except (click.exceptions.Exit, click.ClickException, SystemExit, KeyboardInterrupt, BrokenPipeError):
             raise
         except Exception as exc:  # noqa: BLE001 - the promise is: no traceback, ever
             _fail(f"internal error: {exc.__class__.__name__}: {exc} (please report this at the project's "
@@ -58,11 +59,17 @@ def _guarded(command: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-def _wants_color() -> bool:
-    """Colour on a terminal, unless NO_COLOR is set; FORCE_COLOR turns it on anywhere."""
+def _wants_color(choice: str = "auto") -> bool:
+    """--color always or never decides. With auto: NO_COLOR (any value) turns colour off, then
+    FORCE_COLOR turns it on anywhere, and otherwise stdout must be a terminal that is not TERM=dumb
+    (no-color.org, force-color.org)."""
+    if choice != "auto":
+        return choice == "always"
     if os.environ.get("NO_COLOR"):
         return False
-    return bool(os.environ.get("FORCE_COLOR")) or sys.stdout.isatty()
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return sys.stdout.isatty() and os.environ.get("TERM") != "dumb"
 
 
 class ByteSize(click.ParamType):
@@ -92,27 +99,58 @@ def _version(ctx: click.Context, param: click.Parameter, value: bool) -> None:
     ctx.exit()
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    """Click's group, with every usage error on one line of stderr in kportlint's form (Click prints
+    four), and a closed pipe (`kportlint lint | head`) ending the run quietly."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+        kwargs["standalone_mode"] = False
+        try:
+            status = super().main(*args, **kwargs)
+        except click.UsageError as exc:
+            command = exc.ctx.command_path if exc.ctx is not None else "kportlint"
+            _fail(f"{exc.format_message().rstrip('.')} (see `{command} --help`)")
+        except click.Abort:
+            click.echo("kportlint: aborted", err=True)
+            sys.exit(EXIT_ERROR)
+        except click.ClickException as exc:
+            _fail(exc.format_message())
+        except BrokenPipeError:
+            # The reader left: nothing more can be said. Point stdout at devnull so that Python's
+            # flush at exit does not complain, and end as Python's documentation advises.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            sys.exit(EXIT_FINDINGS)
+        sys.exit(status if isinstance(status, int) else EXIT_CLEAN)
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=_version,
               help="Show the version (and the kustomize in use) and exit.")
 def main() -> None:
     """kportlint: find Services whose traffic never reaches a pod, before you deploy."""
 
 
-_FORMATS = ("auto", "text", "json", "github", "sarif")
+_FORMATS = ("auto", "text", "json", "github", "sarif", "junit")
 
 
 @main.command()
 @click.argument("paths", nargs=-1, type=str)
 @click.option("--format", "output_format", type=click.Choice(_FORMATS), default="auto", show_default=True,
-              help="Report format; auto is github under GitHub Actions, text elsewhere.")
+              help="Report format (junit for GitLab, Jenkins and Azure test reports); auto is github under "
+                   "GitHub Actions, text elsewhere.")
 @click.option("--output", "output_file", type=click.Path(dir_okay=False, writable=True), metavar="FILE",
               help="Write the report (in --format) to FILE; the terminal still gets the text report.")
 @click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False), metavar="FILE",
               help="Configuration file (default: .kportlint.yaml or pyproject.toml, found upward).")
 @click.option("--select", multiple=True, metavar="RULES",
-              help="Only these rules (ids or categories, comma-separated; ALL for every rule).")
+              help="Only these rules: ids or categories (input, services, workloads, ingress, routes, policies, "
+                   "schema), comma-separated; ALL for every rule.")
 @click.option("--ignore", multiple=True, metavar="RULES", help="Skip these rules (ids or categories).")
+@click.option("--extend-select", multiple=True, metavar="RULES",
+              help="Run these rules too, besides the selected ones (ids or categories).")
+@click.option("--extend-ignore", multiple=True, metavar="RULES",
+              help="Skip these rules too, besides the ignored ones (ids or categories).")
 @click.option("--fail-on", type=click.Choice(SEVERITIES), default="warning", show_default=True,
               help="Exit 1 when a finding has this severity or a higher one.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
@@ -120,7 +158,8 @@ _FORMATS = ("auto", "text", "json", "github", "sarif")
               help="Namespace of objects that do not set metadata.namespace.")
 @click.option("--schema", is_flag=True, help="Also check every object against the Kubernetes schema.")
 @click.option("--kubernetes-version", metavar="X.Y",
-              help="Kubernetes version whose schema --schema uses (default: the newest bundled).")
+              help="Check every object against the schema of this Kubernetes version (implies --schema; "
+                   "default: the newest bundled).")
 @click.option("--kustomize", "kustomize_program", metavar="PROGRAM",
               help="The kustomize or kubectl program that builds kustomizations (default: the bundled kubectl, "
                    "else kustomize or kubectl on PATH).")
@@ -129,6 +168,11 @@ _FORMATS = ("auto", "text", "json", "github", "sarif")
               help="Seconds one kustomize build may take (default: 60).")
 @click.option("--max-file-size", type=ByteSize(), default=DEFAULT_MAX_FILE_SIZE, show_default="32MiB",
               help="Skip larger files with a file-too-large finding (0: no limit).")
+@click.option("--color", "color_choice", type=click.Choice(("auto", "always", "never")), default="auto",
+              show_default=True, help="Colour the text report; auto: on a terminal, unless NO_COLOR or TERM=dumb "
+                                      "(FORCE_COLOR forces it).")
+@click.option("--force-exclude", is_flag=True,
+              help="Leave out paths named on the command line that exclude covers, without a note (pre-commit).")
 @click.option("--show-unused-suppressions", is_flag=True, help="Report kportlint directives that silence nothing.")
 @click.option("--show-files", is_flag=True,
               help="List the files read and the kustomizations built or failed, instead of the findings.")
@@ -138,10 +182,12 @@ _FORMATS = ("auto", "text", "json", "github", "sarif")
               help="Read these too, to resolve references, but report only on PATHS (pre-commit).")
 @_guarded
 def lint(paths: tuple[str, ...], output_format: str, output_file: Optional[str], config_file: Optional[str],
-         select: tuple[str, ...], ignore: tuple[str, ...], fail_on: str, exit_zero: bool, namespace: str,
+         select: tuple[str, ...], ignore: tuple[str, ...], extend_select: tuple[str, ...],
+         extend_ignore: tuple[str, ...], fail_on: str, exit_zero: bool, namespace: str,
          schema: bool, kubernetes_version: Optional[str], kustomize_program: Optional[str], no_kustomize: bool,
          kustomize_timeout: Optional[float], max_file_size: int, show_unused_suppressions: bool,
-         show_files: bool, statistics: bool, quiet: bool, context: tuple[str, ...]) -> None:
+         show_files: bool, statistics: bool, quiet: bool, context: tuple[str, ...], force_exclude: bool,
+         color_choice: str) -> None:
     """Lint manifests in PATHS (files or folders; default: the current folder; - reads stdin)."""
     ctx = click.get_current_context()
     given = {name for name in ctx.params
@@ -150,11 +196,14 @@ def lint(paths: tuple[str, ...], output_format: str, output_file: Optional[str],
     found = Path(config_file) if config_file else config.find(targets)
     loaded = config.read(found) if found is not None else config.Config(None)
     options = config.apply(RunOptions(), loaded.settings, loaded.base)
-    overrides = {"select": _split(select), "ignore": _split(ignore), "namespace": namespace, "schema": schema,
+    overrides = {"select": _split(select), "ignore": _split(ignore), "extend_select": _split(extend_select),
+                 "extend_ignore": _split(extend_ignore), "namespace": namespace, "schema": schema,
                  "kubernetes_version": kubernetes_version, "max_file_size": max_file_size,
-                 "show_unused_suppressions": show_unused_suppressions}
+                 "show_unused_suppressions": show_unused_suppressions, "force_exclude": force_exclude}
     options = dataclasses.replace(options, **{field: value for field, value in overrides.items()
                                               if field in given or field.replace("_", "-") in given})
+    if "kubernetes_version" in given:  # naming a version asks for its schemas, as the Action's input does
+        options = dataclasses.replace(options, schema=True)
     if kustomize_program:
         options = dataclasses.replace(options, kustomize=kustomize_program, build=True)
     if no_kustomize:
@@ -163,43 +212,55 @@ def lint(paths: tuple[str, ...], output_format: str, output_file: Optional[str],
         options = dataclasses.replace(options, build_timeout=kustomize_timeout)
     if "fail_on" not in given:
         fail_on = loaded.settings.get("fail-on", fail_on)
+    reporters = renderers(fail_on)  # junit fails the test cases at or above it
+    if statistics and _resolve_format(output_format) not in counted.FORMATS:
+        _fail(f"--statistics prints text or JSON; --format {output_format} has no statistics")
     result = _run(targets, options, context, loaded)
     for note in result.notes:
         click.echo(note, err=True)
     terminal = _resolve_format("auto" if output_file else output_format)
-    color = terminal == "text" and _wants_color()
+    color = terminal == "text" and _wants_color(color_choice)
     if output_file:
+        chosen = _resolve_format(output_format)
+        report = counted.render(result, chosen) if statistics else reporters[chosen](result, False)
         try:
-            Path(output_file).write_text(REPORTERS[_resolve_format(output_format)](result, False), encoding="utf-8")
+            Path(output_file).write_text(report, encoding="utf-8")
         except OSError as exc:
             _fail(f"cannot write the report to {output_file}: {exc.strerror or exc}")
     if show_files:
         click.echo(_files(result), nl=False)
         sys.exit(EXIT_CLEAN)
     if statistics:
-        click.echo(_statistics(result, quiet), nl=False)
+        click.echo(counted.render(result, terminal, quiet), nl=False)
     elif quiet and terminal in ("text", "github"):  # the findings, without the summary line
-        report = REPORTERS[terminal](result, color)
-        click.echo(report.rsplit("\n", 2)[0] + "\n" if result.findings else "", nl=False)
+        report = reporters[terminal](result, color)
+        click.echo(report.rsplit("\n", 2)[0] + "\n" if result.findings else "", nl=False, color=color)
     else:
-        click.echo(REPORTERS[terminal](result, color), nl=False)
+        click.echo(reporters[terminal](result, color), nl=False, color=color)
     _step_summary(result)
     sys.exit(EXIT_FINDINGS if result.fails(fail_on) and not exit_zero else EXIT_CLEAN)
 
 
 def _run(targets: list[str], options: RunOptions, context: tuple[str, ...], loaded: "config.Config") -> Any:
-    """A plain run, or (with --context) the changed files judged within the repository."""
+    """A plain run, or (with --context) the changed files judged within the repository; with
+    `--context git`, git says what changed, deletions and renames included."""
     if not context:
         return run(targets, options)
-    from .changes import lint_changes, repository_files
+    from .changes import lint_changes, read_change, repository_files
 
     repository: list[str] = []
+    change = None
     for item in context:
         if item == "git":
-            repository += config.context_paths(loaded) or repository_files(".")
+            configured = config.context_paths(loaded)
+            repository += configured or repository_files(".")
+            change = read_change(".", configured)
         else:
             repository.append(item)
-    return lint_changes(targets, repository, options)
+    # pre-commit passes no name when a commit changes no file the hook selects (it only deletes, or
+    # touches no manifest): then "." (the default PATHS) is not a file to report on
+    passed = [] if change is not None and targets == ["."] else targets
+    return lint_changes(passed, repository, options, change)
 
 
 def _resolve_format(name: str) -> str:
@@ -214,20 +275,9 @@ def _files(result: Any) -> str:
     for build in result.builds:
         lines.append(f"kustomization {build.root}: " + ("built" if build.built else f"failed: {build.error}"))
     lines += [f"not built by any kustomization: {path}" for path in result.unbuilt]
-    return "\n".join(lines) + "\n" if lines else ""
-
-
-def _statistics(result: Any, quiet: bool) -> str:
-    """ruff's --statistics: one line per rule, most findings first."""
-    counts: dict[tuple[str, str], int] = {}
-    for finding in result.findings:
-        counts[(finding.rule, finding.severity)] = counts.get((finding.rule, finding.severity), 0) + 1
-    rows = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
-    width = max((len(str(n)) for _, n in rows), default=1)
-    lines = [f"{n:>{width}}  {severity:<7}  {rule}" for (rule, severity), n in rows]
-    if not quiet:
-        from .reporters.text import summary_line
-        lines.append(summary_line(result))
+    lines += [f"excluded by the configuration's exclude: {path}" for path in result.excluded]
+    lines += [f"skipped, not a manifest (does not parse, names no apiVersion or kind): {path}"
+              for path in result.skipped]
     return "\n".join(lines) + "\n" if lines else ""
 
 
@@ -277,8 +327,10 @@ def rules(rule_id: Optional[str]) -> None:
     catalog = load_catalog()
     if rule_id is None:
         width = max(len(r) for r in catalog)
+        group = max(len(r.category) for r in catalog.values())
         for rule in catalog.values():
-            click.echo(f"{rule.id:<{width}}  {rule.severity:<7}  {rule.title}{' (opt-in)' if rule.opt_in else ''}")
+            click.echo(f"{rule.id:<{width}}  {rule.severity:<7}  {rule.category:<{group}}  {rule.title}"
+                       f"{' (opt-in)' if rule.opt_in else ''}")
         return
     rule = catalog.get(rule_id) or next((r for r in catalog.values() if rule_id in r.aliases), None)
     if rule is None:

@@ -26,6 +26,8 @@ _SIZE_UNITS = {"": 1, "b": 1, "k": 1 << 10, "m": 1 << 20, "g": 1 << 30}
 _FIELDS = {
     "select": "select",
     "ignore": "ignore",
+    "extend-select": "extend_select",
+    "extend-ignore": "extend_ignore",
     "namespace": "namespace",
     "schema": "schema",
     "kubernetes-version": "kubernetes_version",
@@ -109,11 +111,31 @@ def read(path: Path) -> Config:
 
         try:
             settings = YAML(typ="safe", pure=True).load(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, YAMLError) as exc:
-            raise ConfigError(f"{path}: cannot be read: {str(exc).splitlines()[0]}") from None
+        except YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark is not None else ""
+            problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+            raise ConfigError(f"{path}: {where}not valid YAML: {problem}") from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{path}: cannot be read: {exc}") from None
         settings = {} if settings is None else settings
+    settings = _as_lists(settings)
     validate(settings, str(path))
     return Config(path, dict(settings))
+
+
+# Keys that take a list, where one item may be written alone (`exclude: vendor`).
+_LISTS = ("select", "ignore", "extend-select", "extend-ignore", "exclude", "paths")
+
+
+def _as_lists(settings: Any) -> Any:
+    if not isinstance(settings, dict):
+        return settings
+    settings = {key: [value] if key in _LISTS and isinstance(value, str) else value for key, value in settings.items()}
+    ignores = settings.get("per-file-ignores")
+    if isinstance(ignores, dict):
+        settings["per-file-ignores"] = {k: [v] if isinstance(v, str) else v for k, v in ignores.items()}
+    return settings
 
 
 @lru_cache(maxsize=1)
@@ -137,6 +159,17 @@ def validate(settings: Any, where: str) -> None:
         for rule in settings["rules"]:
             if rule not in known and rule not in aliases:
                 raise ConfigError(f"{where}: rules.{rule}: unknown rule; `kportlint rules` lists them")
+    if isinstance(settings, dict):
+        from .catalog import load_catalog, rule_names
+
+        names = rule_names(load_catalog())
+        lists = [(key, settings.get(key)) for key in ("select", "ignore", "extend-select", "extend-ignore")]
+        lists += [(f"per-file-ignores.{glob}", words) for glob, words in (settings.get("per-file-ignores") or {}).items()]
+        for key, words in lists:
+            for word in words or ():
+                if word.strip() not in names:
+                    raise ConfigError(f"{where}: {key}: unknown rule or category '{word}'; "
+                                      f"`kportlint rules` lists them")
     if isinstance(settings, dict) and "max-file-size" in settings:
         try:
             parse_size(settings["max-file-size"])
@@ -157,6 +190,10 @@ def _explain(error: jsonschema.ValidationError) -> str:
         return f"unknown key '{name}'; allowed: {', '.join(allowed)}"
     if error.validator == "enum":
         return f"{error.instance!r} is not allowed; use one of {', '.join(map(str, error.validator_value))}"
+    if error.validator == "type" and isinstance(error.instance, (int, float)) and not isinstance(error.instance, bool) \
+            and list(error.absolute_path) == ["kubernetes-version"]:
+        return (f"{error.instance!r} is a number, not a version: quote it (kubernetes-version: \"1.30\"), "
+                f"since YAML reads an unquoted 1.30 as 1.3")
     if error.validator == "type":
         return f"{error.instance!r} is not {error.validator_value if isinstance(error.validator_value, str) else ' or '.join(error.validator_value)}"
     if error.validator == "pattern":
@@ -169,17 +206,23 @@ def _explain(error: jsonschema.ValidationError) -> str:
 
 def apply(options: RunOptions, settings: Mapping[str, Any], base: str = "") -> RunOptions:
     """`options` with `settings` laid over it. `base` is the folder relative paths are read from."""
-    validate(dict(settings), "configuration")
+    settings = _as_lists(dict(settings))
+    validate(settings, "configuration")
     changes: dict[str, Any] = {}
     for key, value in settings.items():
         if key in _FIELDS:
             if key == "max-file-size":
                 value = parse_size(value)
-            if key in ("select", "ignore"):
+            if key in ("select", "ignore", "extend-select", "extend-ignore"):
                 value = tuple(value)
             changes[_FIELDS[key]] = value
+            if key == "kubernetes-version":
+                changes["schema"] = True  # naming a version asks for its schemas, as the Action's input does
         elif key == "rules":
             changes["severities"] = dict(value)
+        elif key == "per-file-ignores":
+            changes["per_file_ignores"] = tuple((glob, tuple(words)) for glob, words in value.items())
+            changes["exclude_base"] = base
         elif key == "exclude":
             changes["exclude"] = tuple(value)
             changes["exclude_base"] = base

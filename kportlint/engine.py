@@ -34,18 +34,22 @@ class OptionError(ValueError):
 class RunOptions:
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
+    extend_select: tuple[str, ...] = ()  # added to the selection (--select's, or the default)
+    extend_ignore: tuple[str, ...] = ()  # added to --ignore
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (glob, rules) not reported in those files
     namespace: str = "default"
     schema: bool = False  # also check objects against the Kubernetes schema
     kubernetes_version: Optional[str] = None  # None: the newest the bundled schemas cover
     max_file_size: int = DEFAULT_MAX_FILE_SIZE  # bytes; 0: no limit
     severities: Mapping[str, str] = field(default_factory=dict)  # rule id -> off, info, warning, error
     exclude: tuple[str, ...] = ()  # glob patterns of paths not to lint
-    exclude_base: str = ""  # the folder `exclude` patterns are relative to ("": the working folder)
+    exclude_base: str = ""  # the folder `exclude` and per-file-ignores globs are relative to ("": the working folder)
     node_port_range: tuple[int, int] = (30000, 32767)
     template_kinds: tuple[TemplateKind, ...] = ()  # custom resources that carry a pod template
     # (namespace or "", label pairs): pods that come from outside the files (pods-from-elsewhere)
     pods_from_elsewhere: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
     show_unused_suppressions: bool = False
+    force_exclude: bool = False  # a path named on the command line that `exclude` covers is left out silently
     build: bool = True  # build kustomizations with kustomize
     kustomize: Optional[str] = None  # the kustomize or kubectl program (None: the bundled one, else PATH)
     build_timeout: float = DEFAULT_TIMEOUT  # seconds for one build
@@ -60,6 +64,8 @@ class RunResult:
     builds: list[BuildReport] = field(default_factory=list)  # kustomization roots, built or failed
     unbuilt: list[str] = field(default_factory=list)  # files in a kustomize tree that no build uses
     paths: list[str] = field(default_factory=list)  # the files read, as shown
+    skipped: list[str] = field(default_factory=list)  # files left out as no manifest (JSON with comments)
+    excluded: list[str] = field(default_factory=list)  # paths named on the command line that exclude covers
     notes: list[str] = field(default_factory=list)  # said once on stderr (kustomizations not built)
 
     @property
@@ -78,9 +84,9 @@ class RunResult:
 
 
 def enabled_rules(catalog: dict[str, Rule], select: Iterable[str], ignore: Iterable[str],
-                  schema: bool = False) -> set[str]:
-    """Rules left after --select (default: all but the opt-in ones) and --ignore; each item is a
-    rule id, alias, category or ALL. `schema` turns on the schema category."""
+                  schema: bool = False, extend_select: Iterable[str] = ()) -> set[str]:
+    """Rules left after --select (default: all but the opt-in ones) and --extend-select, then
+    --ignore; each item is a rule id, alias, category or ALL. `schema` turns on the schema category."""
 
     names = rule_names(catalog)
 
@@ -99,6 +105,7 @@ def enabled_rules(catalog: dict[str, Rule], select: Iterable[str], ignore: Itera
         selected = expand(select)
     else:
         selected = {r.id for r in catalog.values() if not r.opt_in}
+    selected |= expand(extend_select)
     if schema:
         selected.update(r.id for r in catalog.values() if r.category == "schema")
     return selected - expand(ignore)
@@ -124,7 +131,8 @@ def analyse(paths: list[str], options: RunOptions, stdin: Optional[BinaryIO] = N
     """The one pipeline of every command: load and build, index, and (unless `check` is off, as
     for `kportlint routes`) check."""
     catalog = load_catalog()
-    enabled = enabled_rules(catalog, options.select, options.ignore, options.schema)
+    enabled = enabled_rules(catalog, options.select, options.ignore + options.extend_ignore, options.schema,
+                            options.extend_select)
     if options.show_unused_suppressions:
         enabled.add(UNUSED_SUPPRESSION)
     enabled -= {rule for rule, level in options.severities.items() if level == "off"}
@@ -139,7 +147,15 @@ def analyse(paths: list[str], options: RunOptions, stdin: Optional[BinaryIO] = N
         builder = kustomize.find(options.kustomize) if options.build else None
     except kustomize.KustomizeNotFound as exc:
         raise OptionError(str(exc)) from None
-    loaded = load(paths, options.namespace, stdin=stdin, max_file_size=options.max_file_size, excluded=excluded,
+    notes = []
+    named_out = [p for p in paths if excluded is not None and excluded(p)]
+    if named_out and not options.force_exclude:
+        notes.append(f"kportlint: note: {', '.join(named_out)} {'is' if len(named_out) == 1 else 'are'} named on "
+                     f"the command line but excluded by the configuration's exclude, so not linted "
+                     f"(--force-exclude leaves such paths out without this note)")
+    if named_out and len(named_out) == len(paths):  # nothing left to read: that was asked for
+        return Analysis(RunResult(notes=notes, excluded=named_out), ObjectIndex([]))
+    loaded = load([p for p in paths if p not in named_out], options.namespace, stdin=stdin, max_file_size=options.max_file_size, excluded=excluded,
                   overrides=overrides, kustomize=builder, build_timeout=options.build_timeout)
     raw: list[tuple[Finding, Optional[Manifest]]] = []
     for diag in loaded.diagnostics:
@@ -162,7 +178,8 @@ def analyse(paths: list[str], options: RunOptions, stdin: Optional[BinaryIO] = N
                 raw.append((_finding(rule_id, catalog[rule_id], problem), manifest))
     findings = _suppressed(raw, loaded.files, index, catalog, enabled)
     findings = [_with_severity(f, catalog[f.rule], options.severities) for f in findings]
-    notes = []
+    if options.per_file_ignores:
+        findings = _per_file(findings, options.per_file_ignores, options.exclude_base, rule_names(catalog))
     if loaded.not_built:
         why = "building is turned off" if not options.build else "no kustomize found"
         notes.append(f"kportlint: note: {plural(loaded.not_built, 'kustomization')} not built ({why}), so "
@@ -170,7 +187,7 @@ def analyse(paths: list[str], options: RunOptions, stdin: Optional[BinaryIO] = N
                      f"with routing verdicts at most info")
     result = RunResult(_unique_sorted(findings), len(loaded.files), loaded.documents, len(loaded.manifests),
                        builds=loaded.builds, unbuilt=loaded.unbuilt, notes=notes,
-                       paths=[f.path for f in loaded.files])
+                       paths=[f.path for f in loaded.files], skipped=loaded.skipped, excluded=named_out)
     return Analysis(result, index)
 
 
@@ -204,6 +221,14 @@ def _suppressed(raw: list[tuple[Finding, Optional[Manifest]]], files: list[Sourc
                 f"{'in this file' if directive.scope == 'file' else 'here'}; remove it"),
                 directive.file, directive.line, directive.column))
     return kept
+
+
+def _per_file(findings: list[Finding], ignores: tuple[tuple[str, tuple[str, ...]], ...], base: str,
+              names: Mapping[str, frozenset[str]]) -> list[Finding]:
+    """The findings that per-file-ignores (glob -> rules, as ruff has it) leave."""
+    matchers = [(Excluder((glob,), base), frozenset().union(*(names[w.strip()] for w in words)))
+                for glob, words in ignores]
+    return [f for f in findings if not any(f.rule in rules and matches(f.file) for matches, rules in matchers)]
 
 
 def _with_severity(finding: Finding, rule: Rule, severities: Mapping[str, str]) -> Finding:

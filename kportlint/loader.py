@@ -17,6 +17,7 @@ from .kustomizations import KUSTOMIZATION_NAMES, Kustomization, Tree, is_kustomi
 from .kustomize import DEFAULT_TIMEOUT, Kustomize
 from .model import (Diagnostic, Manifest, Position, SourceFile, document_objects, has_namespace, namespace_or,
                     split_pointer)
+from .wording import plural
 from .yamlnodes import YAMLSyntaxError, compose_all, locate, to_data
 
 # Rules whose findings come from the loader rather than from a check function.
@@ -26,8 +27,12 @@ FILE_UNREADABLE = "file-unreadable"
 FILE_TOO_LARGE = "file-too-large"
 DUPLICATE_KEY = "duplicate-key"
 YAML_UNSUPPORTED = "yaml-unsupported"
+NO_OBJECTS = "no-objects"
 LOADER_RULES = (YAML_SYNTAX, HELM_TEMPLATE, FILE_UNREADABLE, FILE_TOO_LARGE, DUPLICATE_KEY, YAML_UNSUPPORTED,
-                KUSTOMIZE_BUILD_FAILED)
+                KUSTOMIZE_BUILD_FAILED, NO_OBJECTS)
+# A key that only a Kubernetes object (or a kustomization) would have: a file that does not parse and
+# has none is some other YAML or JSON (tsconfig.json with comments), not a broken manifest.
+_OBJECT_SIGN = re.compile(r"""(?:^|[\s{,"'])(?:apiVersion|kind)["']?\s*:""")
 # What the converter notices, as findings; a mapping used as a key in a file with template actions
 # marks a Helm template instead.
 _NOTE_RULES = {"duplicate-key": DUPLICATE_KEY, "complex-key": YAML_UNSUPPORTED,
@@ -59,6 +64,7 @@ class LoadResult:
     # build -> what it makes: (source file, kind, namespace, name) of each object
     units: dict[str, frozenset[tuple[str, str, str, str]]] = field(default_factory=dict)
     unbuilt: list[str] = field(default_factory=list)  # files in a kustomize tree that no build uses, as shown
+    skipped: list[str] = field(default_factory=list)  # files that do not parse and are no manifest, as shown
     not_built: int = 0  # kustomization roots left unbuilt: there is no kustomize, or building is off
 
 
@@ -102,7 +108,9 @@ def load(paths: list[str], namespace: str = "default", stdin: Optional[BinaryIO]
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:
-        inputs = [i for i in discover(paths, excluded) if not overrides or overrides.get(i.real, b"") is not None]
+        supplied = frozenset(real for real, content in (overrides or {}).items() if content is not None)
+        inputs = [i for i in discover(paths, excluded, supplied)
+                  if not overrides or overrides.get(i.real, b"") is not None]
         parsed = [p for p in (_read_and_parse(i, stdin, result, charts, max_file_size, overrides)
                               for i in inputs) if p is not None]
     finally:
@@ -136,7 +144,45 @@ def load(paths: list[str], namespace: str = "default", stdin: Optional[BinaryIO]
                 result.manifests.append(Manifest(item.source, doc_index, base, obj, namespace_or(obj, namespace),
                                                  namespace_given=has_namespace(obj), cap=cap,
                                                  undeployed=cap == UNUSED))
+    result.diagnostics += _no_objects(paths, result)
     return result
+
+
+def _no_objects(paths: list[str], result: LoadResult) -> list[Diagnostic]:
+    """Input that holds no Kubernetes object is said out loud: a render upstream that failed
+    (`kustomize build x | kportlint lint -`) or a wrong folder would otherwise pass as clean. Once for
+    the whole run, and once for each folder named on the command line that holds none; files named
+    one by one (as pre-commit passes them) are not reported alone."""
+    # Input already reported on: the files of the loader's findings, and the builds they are about.
+    said = {os.path.realpath(d.file) for d in result.diagnostics}
+    said |= {os.path.join(os.path.realpath(root), "") for d in result.diagnostics for root in d.builds}
+    if not result.manifests and not said:
+        # One file read: point at it; else at what was named.
+        where = result.files[0].path if len(result.files) == 1 and not result.skipped else \
+            display_path(paths[0]) if paths else "."
+        read = f"{plural(len(result.files), 'file')} read" + (
+            f", {len(result.skipped)} skipped as no manifest" if result.skipped else "")
+        if paths == [STDIN]:
+            message = (f"standard input holds no Kubernetes object ({read}), so nothing was checked: the "
+                       f"command that wrote it (kustomize build, helm template) produced none")
+        else:
+            what = f"{where} holds" if len(paths) <= 1 else "the linted paths hold"
+            message = f"{what} no Kubernetes object ({read}), so nothing was checked"
+        return [Diagnostic(NO_OBJECTS, where, 1, 1, message)]
+    # Where the objects come from: their files, and the kustomizations that built them (an overlay
+    # named on the command line holds its objects even when their files are in a base outside it).
+    holding = {os.path.realpath(m.source.origin or m.source.path) for m in result.manifests}
+    holding |= {os.path.join(os.path.realpath(root), "") for m in result.manifests for root in m.builds}
+    found = []
+    for path in dict.fromkeys(paths):
+        if path == STDIN or not os.path.isdir(path):
+            continue
+        top = os.path.join(os.path.realpath(path), "")
+        if not any(real.startswith(top) for real in holding | said):
+            found.append(Diagnostic(NO_OBJECTS, display_path(path), 1, 1, (
+                f"{display_path(path)} holds no Kubernetes object, so nothing in it was checked; "
+                f"is it the folder you meant?")))
+    return found
 
 
 class _Sources:
@@ -210,9 +256,9 @@ def _read_and_parse(item: InputFile, stdin: Optional[BinaryIO], result: LoadResu
             FILE_UNREADABLE, item.display, 1, 1, f"{item.display} is not text kportlint can read: {problem}"))
         return None
     source = SourceFile(item.display, text, item.path)
-    result.files.append(source)
     chart = charts.root_of(item.path)
     if chart is not None and charts.is_template(item.path, chart):
+        result.files.append(source)
         if charts.first_report(chart):  # one finding per chart, subcharts included
             result.diagnostics.append(Diagnostic(
                 HELM_TEMPLATE, item.display, 1, 1,
@@ -225,6 +271,10 @@ def _read_and_parse(item: InputFile, stdin: Optional[BinaryIO], result: LoadResu
     # template. Go templates in embedded text (a ConfigMap's files, alert texts) do not.
     templated = chart is None and "{{" in text
     parsed = _parse(source)
+    if parsed.errors and not _OBJECT_SIGN.search(text) and os.path.basename(item.path) not in KUSTOMIZATION_NAMES:
+        result.skipped.append(item.display)
+        return None
+    result.files.append(source)
     if templated and (parsed.errors or parsed.template_like or
                       (_helm_marked(text) and any(_helm_in_fields(data) for _, data in parsed.docs))):
         result.diagnostics.append(Diagnostic(

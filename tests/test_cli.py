@@ -216,7 +216,7 @@ def test_json_shape(warning_and_error: Path):
         assert finding["pointer"].startswith("/spec/")
     assert report["summary"] == {"findings": 2, "error": 1, "warning": 1, "info": 0, "files": 2,
                                  "documents": 3, "objects": 3, "kustomizations": {"built": 0, "failed": 0},
-                                 "files_not_built": 0}
+                                 "files_not_built": 0, "files_skipped": 0}
 
 
 def test_output_is_deterministic_and_sorted(tmp_path: Path):
@@ -337,16 +337,50 @@ def test_stdin(tmp_path: Path):
 
 
 def test_stdin_with_nothing_to_lint(tmp_path: Path):
+    """`kustomize build overlays/nosuch | kportlint lint -`: the render failed, and that is no pass."""
     done = kportlint_cli("lint", "-", cwd=tmp_path, stdin="")
-    assert (done.returncode, done.stderr) == (0, "")
+    assert (done.returncode, done.stderr) == (1, "")
+    assert done.stdout.startswith("<stdin>:1:1: warning no-objects standard input holds no Kubernetes object")
+    allowed = kportlint_cli("lint", "--fail-on", "error", "-", cwd=tmp_path, stdin="")
+    assert allowed.returncode == 0 and "no-objects" in allowed.stdout
 
 
 def test_folder_without_manifests(tmp_path: Path):
     write(tmp_path, {"README.md": "# not a manifest\n", "notes.txt": "kind: Service\n",
                      ".hidden/service.yaml": SERVICE.format(selector="nothing", target=80)})
     done = kportlint_cli("lint", str(tmp_path))
-    assert (done.returncode, done.stderr) == (0, "")
-    assert done.stdout == "No problems found (0 files, 0 objects).\n"
+    assert (done.returncode, done.stderr) == (1, "")
+    assert done.stdout.splitlines() == [
+        f"{tmp_path}:1:1: warning no-objects {tmp_path} holds no Kubernetes object (0 files read), so nothing was "
+        f"checked", "Found 1 problem (1 warning) in 0 files, 0 objects."]
+
+
+def test_a_named_excluded_path_is_said_unless_forced(tmp_path: Path):
+    write(tmp_path, {".kportlint.yaml": "exclude: [vendor]\n",
+                     "vendor/service.yaml": SERVICE.format(selector="nothing", target=80)})
+    done = kportlint_cli("lint", "vendor/service.yaml", cwd=tmp_path)
+    assert done.returncode == 0 and "0 files" in done.stdout
+    assert done.stderr == ("kportlint: note: vendor/service.yaml is named on the command line but excluded by the "
+                           "configuration's exclude, so not linted (--force-exclude leaves such paths out without "
+                           "this note)\n")
+    forced = kportlint_cli("lint", "--force-exclude", "vendor/service.yaml", cwd=tmp_path)
+    assert (forced.returncode, forced.stderr) == (0, "")
+    listed = kportlint_cli("lint", "--show-files", "vendor", cwd=tmp_path)
+    assert "excluded by the configuration's exclude: vendor" in listed.stdout
+
+
+def test_json_with_comments_is_no_manifest(tmp_path: Path):
+    write(tmp_path, {"tsconfig.json": '{\n  // strict\n  "compilerOptions": {"strict": true,},\n}\n',
+                     ".vscode/settings.json": '{"editor.tabSize": 2, /* two */}\n',
+                     "service.yaml": SERVICE.format(selector="api", target="http") + "---\n" +
+                     DEPLOYMENT.format(namespace="default")})
+    done = kportlint_cli("lint", "--format", "json", ".", cwd=tmp_path)
+    assert done.returncode == 0, done.stdout
+    assert json.loads(done.stdout)["summary"]["files_skipped"] == 1  # .vscode is hidden, not read
+    text = kportlint_cli("lint", ".", cwd=tmp_path)
+    assert "1 file skipped as no manifest" in text.stdout
+    assert "skipped, not a manifest (does not parse, names no apiVersion or kind): tsconfig.json" in \
+        kportlint_cli("lint", "--show-files", ".", cwd=tmp_path).stdout
 
 
 def test_current_folder_is_the_default(tmp_path: Path):
@@ -435,8 +469,8 @@ def readme() -> str:
 
 
 def rules_table() -> str:
-    rows = ["| Rule | Severity | What is wrong |", "|---|---|---|"]
-    rows += [f"| `{r.id}` | {r.severity} | {r.title}{' (opt-in)' if r.opt_in else ''} |"
+    rows = ["| Rule | Severity | Category | What is wrong |", "|---|---|---|---|"]
+    rows += [f"| `{r.id}` | {r.severity} | {r.category} | {r.title}{' (opt-in)' if r.opt_in else ''} |"
              for r in load_catalog().values()]
     return "\n".join(rows)
 
@@ -510,3 +544,115 @@ def test_routes_name_each_workload_once_and_read_the_configuration(tmp_path: Pat
     (tmp_path / ".kportlint.yaml").write_text("namespace: shop\n")  # as lint reads it
     (tmp_path / "other.yaml").write_text(SERVICE.format(selector="api", target="http").replace("name: api", "name: other"))
     assert "Service shop/other  (" in kportlint_cli("routes", str(tmp_path), cwd=tmp_path).stdout
+
+
+# --- habits users bring from ruff, yamllint and kube-linter ------------------------------------------
+
+def test_usage_errors_are_one_line(tmp_path: Path):
+    for args, expected in [(("lint", "--bogus"), "No such option '--bogus'"),
+                           (("lint", "--format", "xml"), "Invalid value for '--format'"),
+                           (("nosuch",), "No such command 'nosuch'")]:
+        done = kportlint_cli(*args, cwd=tmp_path)
+        assert done.returncode == 2 and done.stdout == ""
+        [line] = done.stderr.splitlines()
+        assert line.startswith("kportlint: error: " + expected) and line.endswith("--help`)")
+
+
+@pytest.mark.parametrize("args, env, colored", [
+    (("--color", "always"), {}, True),
+    ((), {"FORCE_COLOR": "1"}, True),
+    ((), {"FORCE_COLOR": "1", "NO_COLOR": "1"}, False),
+    (("--color", "never"), {"FORCE_COLOR": "1"}, False),
+    ((), {}, False),  # a pipe
+])
+def test_color_choice(warning_only: Path, args: tuple, env: dict, colored: bool):
+    environment = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR")}
+    done = subprocess.run([str(SCRIPT), "lint", *args, str(warning_only)], capture_output=True, text=True,
+                          env={**environment, **env}, timeout=120)
+    assert done.returncode == 1
+    assert ("\x1b[" in done.stdout) is colored
+
+
+def test_dumb_terminal_gets_no_colour(warning_only: Path):
+    import pty
+
+    leader, follower = pty.openpty()
+    try:
+        environment = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR")}
+        process = subprocess.Popen([str(SCRIPT), "lint", str(warning_only)], stdout=follower, stderr=subprocess.PIPE,
+                                   env={**environment, "TERM": "dumb"})
+        os.close(follower)
+        output = b""
+        while True:
+            try:
+                chunk = os.read(leader, 4096)
+            except OSError:
+                break
+            if not chunk:
+                break
+            output += chunk
+        assert process.wait(timeout=60) == 1
+    finally:
+        os.close(leader)
+    assert b"warning" in output and b"\x1b[" not in output
+
+
+def test_extend_select_and_extend_ignore(tmp_path: Path):
+    write(tmp_path, {"service.yaml": SERVICE.format(selector="nothing", target=80).replace(
+        "spec:\n", "spec:\n  bogus: 1\n", 1)})
+    plain = rules_of(kportlint_cli("lint", "--format", "json", ".", cwd=tmp_path).stdout)
+    assert plain == ["dangling-service"]
+    extended = kportlint_cli("lint", "--format", "json", "--extend-select", "schema", ".", cwd=tmp_path)
+    assert sorted(rules_of(extended.stdout)) == ["dangling-service", "schema-violation"]
+    narrowed = kportlint_cli("lint", "--format", "json", "--extend-select", "schema", "--extend-ignore", "services",
+                             ".", cwd=tmp_path)
+    assert rules_of(narrowed.stdout) == ["schema-violation"]
+
+
+def test_kubernetes_version_turns_schema_checking_on(tmp_path: Path):
+    write(tmp_path, {"service.yaml": SERVICE.format(selector="nothing", target=80).replace(
+        "spec:\n", "spec:\n  bogus: 1\n", 1)})
+    done = kportlint_cli("lint", "--format", "json", "--kubernetes-version", "1.30", ".", cwd=tmp_path)
+    report = json.loads(done.stdout)
+    [schema] = [f for f in report["findings"] if f["rule"] == "schema-violation"]
+    assert "1.30 schema" in schema["message"]
+
+
+def test_per_file_ignores(tmp_path: Path):
+    broken = SERVICE.format(selector="nothing", target=80)
+    write(tmp_path, {".kportlint.yaml": 'per-file-ignores:\n  "examples/**": [services]\n  "legacy.yaml": dangling-service\n',
+                     "examples/a/service.yaml": broken, "legacy.yaml": broken.replace("name: api", "name: legacy"),
+                     "service.yaml": broken.replace("name: api", "name: kept")})
+    report = json.loads(kportlint_cli("lint", "--format", "json", ".", cwd=tmp_path).stdout)
+    assert [(f["file"], f["rule"]) for f in report["findings"]] == [("service.yaml", "dangling-service")]
+
+
+@pytest.mark.parametrize("content, expected", [
+    ("kubernetes-version: 1.30\n", 'kubernetes-version: 1.3 is a number, not a version: quote it'),
+    ("select: [nosuch]\n", "select: unknown rule or category 'nosuch'"),
+    ("extend-ignore: [nosuch]\n", "extend-ignore: unknown rule or category 'nosuch'"),
+    ("rules:\n  a: [unclosed\n", "line 3, column 1: not valid YAML"),
+])
+def test_configuration_errors_say_what_to_write(tmp_path: Path, content: str, expected: str):
+    write(tmp_path, {".kportlint.yaml": content, "service.yaml": SERVICE.format(selector="api", target=80)})
+    done = kportlint_cli("lint", ".", cwd=tmp_path)
+    assert done.returncode == 2
+    [line] = done.stderr.splitlines()
+    assert line.startswith(f"kportlint: error: {tmp_path / '.kportlint.yaml'}: ") and expected in line
+
+
+def test_one_exclude_item_may_be_written_alone(tmp_path: Path):
+    write(tmp_path, {".kportlint.yaml": "exclude: vendor\n", "vendor/service.yaml": SERVICE.format(selector="x", target=80),
+                     "service.yaml": SERVICE.format(selector="api", target="http") + "---\n" + DEPLOYMENT.format(namespace="default")})
+    done = kportlint_cli("lint", "--format", "json", ".", cwd=tmp_path)
+    assert (done.returncode, rules_of(done.stdout)) == (0, [])
+
+
+def test_rules_show_their_category_and_help_names_every_category():
+    categories = sorted({rule.category for rule in load_catalog().values()})
+    assert len(categories) == 7
+    listed = kportlint_cli("rules").stdout.splitlines()
+    assert all(line.split()[2] in categories for line in listed)
+    helped = " ".join(kportlint_cli("lint", "--help").stdout.split())
+    assert all(category in helped for category in categories)
+    assert all(f"`{category}`" in readme() for category in categories)

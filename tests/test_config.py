@@ -109,9 +109,9 @@ def test_command_line_wins_over_the_file(app: Path) -> None:
 
 def test_exclude_globs_are_relative_to_the_file(app: Path) -> None:
     (app / "vendor").mkdir()
-    (app / "vendor" / "broken.yaml").write_text("key: [unclosed\n")
+    (app / "vendor" / "broken.yaml").write_text("kind: Service\nmetadata: [unclosed\n")
     (app / "generated").mkdir()
-    (app / "generated" / "x.gen.yaml").write_text("key: [unclosed\n")
+    (app / "generated" / "x.gen.yaml").write_text("kind: Service\nmetadata: [unclosed\n")
     assert ("yaml-syntax", "error") in findings(cli("lint", "--format", "json", cwd=app))
     (app / ".kportlint.yaml").write_text("exclude: [vendor, '**/*.gen.yaml']\n")
     assert ("yaml-syntax", "error") not in findings(cli("lint", "--format", "json", cwd=app))
@@ -223,7 +223,7 @@ spec:
     ("max-file-size: lots\n", "max-file-size: 'lots' is not a size"),
     ("node-port-range: 9-3\n", "node-port-range: '9-3' is not a range"),
     ("kustomize-timeout: 0\n", "kustomize-timeout: "),
-    ("select: [\n", "cannot be read"),
+    ("select: [\n", "not valid YAML"),
 ], ids=["unknown-key", "bad-severity", "unknown-rule", "bad-type", "bad-size", "bad-range", "bad-timeout",
                              "broken-yaml"])
 def test_bad_configuration_is_exit_2_naming_file_and_key(app: Path, content: str, expected: str) -> None:
@@ -273,6 +273,21 @@ def test_statistics(app: Path) -> None:
     done = cli("lint", "--statistics", cwd=app)
     assert done.stdout.splitlines() == ["1  warning  target-port-undeclared", "1  error    target-port-unresolved",
                                         "Found 2 problems (1 error, 1 warning) in 1 file, 3 objects."]
+
+
+def test_statistics_honour_the_format_and_the_output_file(app: Path) -> None:
+    done = cli("lint", "--statistics", "--format", "json", "--output", "stats.json", cwd=app)
+    expected = [{"rule": "target-port-undeclared", "severity": "warning", "count": 1},
+                {"rule": "target-port-unresolved", "severity": "error", "count": 1}]
+    assert done.returncode == 1
+    written = json.loads((app / "stats.json").read_text())
+    assert written["statistics"] == expected and written["summary"]["findings"] == 2
+    assert done.stdout.splitlines()[0] == "1  warning  target-port-undeclared"  # the terminal gets text
+    on_terminal = cli("lint", "--statistics", "--format", "json", cwd=app)
+    assert json.loads(on_terminal.stdout)["statistics"] == expected
+    refused = cli("lint", "--statistics", "--format", "sarif", cwd=app)
+    assert refused.returncode == 2 and refused.stdout == ""
+    assert refused.stderr.startswith("kportlint: error: --statistics prints text or JSON")
 
 
 def test_exit_zero_and_quiet(app: Path) -> None:

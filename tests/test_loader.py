@@ -65,8 +65,29 @@ def test_multi_document_list_and_json(tmp_path: Path) -> None:
 def test_documents_without_kind_are_ignored_quietly(tmp_path: Path) -> None:
     write(tmp_path, "values.yaml", "replicaCount: 1\nimage: {repository: nginx}\n")
     write(tmp_path, "Chart.yaml", "apiVersion: v2\nname: chart\n")
+    write(tmp_path, "service.yaml", SERVICE)
     result = load([str(tmp_path)])
-    assert result.manifests == [] and result.diagnostics == []
+    assert [m.name for m in result.manifests] == ["web"] and result.diagnostics == []
+
+
+def test_input_without_any_object_is_said(tmp_path: Path) -> None:
+    write(tmp_path, "values.yaml", "replicaCount: 1\n")
+    (tmp_path / "empty").mkdir()
+    [diag] = load([str(tmp_path)]).diagnostics
+    assert diag.rule == "no-objects" and "1 file read" in diag.message
+    write(tmp_path, "service.yaml", SERVICE)
+    [diag] = load([str(tmp_path), str(tmp_path / "empty")]).diagnostics  # a named folder with none
+    assert diag.rule == "no-objects" and diag.file.endswith("empty")
+    [diag] = load(["-"], stdin=io.BytesIO(b"")).diagnostics
+    assert diag.rule == "no-objects" and diag.message.startswith("standard input holds no Kubernetes object")
+
+
+def test_a_file_that_is_no_manifest_is_skipped_and_counted(tmp_path: Path) -> None:
+    write(tmp_path, "tsconfig.json", '{\n  // comments are not JSON\n  "compilerOptions": {"strict": true,},\n}\n')
+    write(tmp_path, "broken.yaml", "apiVersion: v1\nkind: Service\nmetadata: [unclosed\n")
+    result = load([str(tmp_path)])
+    assert [Path(p).name for p in result.skipped] == ["tsconfig.json"]
+    assert [d.rule for d in result.diagnostics] == ["yaml-syntax"]  # a broken manifest is still an error
 
 
 def test_broken_document_does_not_hide_the_others(tmp_path: Path) -> None:

@@ -3,7 +3,7 @@
 {"findings": [{"rule", "severity", "message", "file", "line", "column", "kind", "name", "namespace",
                "pointer", "builds"}],
  "summary": {"findings", "error", "warning", "info", "files", "documents", "objects",
-             "kustomizations": {"built", "failed"}, "files_not_built"}}
+             "kustomizations": {"built", "failed"}, "files_not_built", "files_skipped"}}
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ def render(result: RunResult, color: bool = False) -> str:
             "kustomizations": {"built": sum(b.built for b in result.builds),
                                "failed": sum(not b.built for b in result.builds)},
             "files_not_built": result.unbuilt_files,
+            "files_skipped": len(result.skipped),
         },
     }
     return json.dumps(report, indent=2, ensure_ascii=False) + "\n"

@@ -49,6 +49,8 @@ def _builds(result: RunResult) -> str:
         parts.append(f"{plural(built, 'kustomization')} built" + (f", {failed} failed" if failed else ""))
     if result.unbuilt_files:
         parts.append(f"{plural(result.unbuilt_files, 'file')} that no kustomization builds")
+    if result.skipped:
+        parts.append(f"{plural(len(result.skipped), 'file')} skipped as no manifest (--show-files lists them)")
     return "".join(f"; {part}" for part in parts)
 
 

@@ -1,0 +1,33 @@
+"""--statistics: the number of findings per rule, as ruff's --statistics prints them, in text or
+JSON (`{"statistics": [{"rule", "severity", "count"}], "summary": {...}}`, most findings first;
+the summary is the JSON report's)."""
+
+from __future__ import annotations
+
+import json as _json
+
+from ..engine import RunResult
+from . import json, text
+
+FORMATS = ("text", "github", "json")
+
+
+def rows(result: RunResult) -> list[tuple[str, str, int]]:
+    """(rule, severity, count), most findings first."""
+    counts: dict[tuple[str, str], int] = {}
+    for finding in result.findings:
+        counts[(finding.rule, finding.severity)] = counts.get((finding.rule, finding.severity), 0) + 1
+    return [(rule, severity, n) for (rule, severity), n in sorted(counts.items(), key=lambda i: (-i[1], i[0]))]
+
+
+def render(result: RunResult, output_format: str, quiet: bool = False) -> str:
+    found = rows(result)
+    if output_format == "json":
+        report = {"statistics": [{"rule": rule, "severity": severity, "count": n} for rule, severity, n in found],
+                  "summary": _json.loads(json.render(result))["summary"]}
+        return _json.dumps(report, indent=2, ensure_ascii=False) + "\n"
+    width = max((len(str(n)) for _, _, n in found), default=1)
+    lines = [f"{n:>{width}}  {severity:<7}  {rule}" for rule, severity, n in found]
+    if not quiet:
+        lines.append(text.summary_line(result))
+    return "\n".join(lines) + "\n" if lines else ""
