@@ -30,7 +30,7 @@ UNUSED_SUPPRESSION = "unused-suppression"
 SUPPRESSION_RULES = (UNKNOWN_SUPPRESSION, UNUSED_SUPPRESSION)
 EVERY_RULE = "ALL"
 _WORD = r"[A-Za-z0-9_][A-Za-z0-9_-]*"
-_DIRECTIVE = re.compile(rf"#\s*kportlint:\s*(?P<kind>disable-file|disable)\b"
+_DIRECTIVE = re.compile(rf"#\s*kportlint:\s*(?P<kind>disable-file|disable)(?![\w-])"
                         rf"(?:\s*=\s*(?P<ids>{_WORD}(?:\s*,\s*{_WORD})*))?")
 
 
