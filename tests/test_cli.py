@@ -173,13 +173,14 @@ def test_text_output_shape_and_no_colour_when_piped(warning_and_error: Path):
 
 
 @pytest.mark.skipif(os.name == "nt", reason="needs a pseudo-terminal")
-def test_colour_on_a_terminal(warning_only: Path):
+def on_a_terminal(*args: str, env: Optional[dict] = None) -> tuple[int, bytes]:
+    """Run the console script with stdout on a pseudo-terminal: its exit code and what it printed."""
     import pty
 
     leader, follower = pty.openpty()
     try:
-        process = subprocess.Popen([str(SCRIPT), "lint", str(warning_only)], stdout=follower,
-                                   stderr=subprocess.PIPE, cwd=REPO)
+        process = subprocess.Popen([str(SCRIPT), *args], stdout=follower, stderr=subprocess.PIPE, cwd=REPO,
+                                   env=env)
         os.close(follower)
         output = b""
         while True:
@@ -190,9 +191,14 @@ def test_colour_on_a_terminal(warning_only: Path):
             if not chunk:
                 break
             output += chunk
-        assert process.wait(timeout=60) == 1
+        return process.wait(timeout=60), output
     finally:
         os.close(leader)
+
+
+def test_colour_on_a_terminal(warning_only: Path):
+    status, output = on_a_terminal("lint", str(warning_only))
+    assert status == 1
     assert b"\x1b[" in output and b"warning" in output
 
 
@@ -574,26 +580,9 @@ def test_color_choice(warning_only: Path, args: tuple, env: dict, colored: bool)
 
 
 def test_dumb_terminal_gets_no_colour(warning_only: Path):
-    import pty
-
-    leader, follower = pty.openpty()
-    try:
-        environment = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR")}
-        process = subprocess.Popen([str(SCRIPT), "lint", str(warning_only)], stdout=follower, stderr=subprocess.PIPE,
-                                   env={**environment, "TERM": "dumb"})
-        os.close(follower)
-        output = b""
-        while True:
-            try:
-                chunk = os.read(leader, 4096)
-            except OSError:
-                break
-            if not chunk:
-                break
-            output += chunk
-        assert process.wait(timeout=60) == 1
-    finally:
-        os.close(leader)
+    environment = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR")}
+    status, output = on_a_terminal("lint", str(warning_only), env={**environment, "TERM": "dumb"})
+    assert status == 1
     assert b"warning" in output and b"\x1b[" not in output
 
 

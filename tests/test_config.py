@@ -11,6 +11,8 @@ from typing import Optional
 
 import pytest
 
+from manifests import DEPLOYMENT
+
 SCRIPT = Path(sys.executable).parent / ("kportlint.exe" if os.name == "nt" else "kportlint")
 
 # A Service whose named targetPort no container declares (error), and one whose numeric targetPort
@@ -370,28 +372,5 @@ def test_annotation_takes_categories(tmp_path: Path) -> None:
     assert findings(done) == [], done.stdout
 
 
-DEPLOYMENT_IN_SHOP = """---
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: api
-  namespace: shop
-spec:
-  selector:
-    matchLabels: {app: api}
-  template:
-    metadata:
-      labels: {app: api}
-    spec:
-      containers:
-        - name: api
-          image: api:1
-"""
-
-
-def test_a_directive_that_is_not_kportlints_silences_nothing(tmp_path: Path) -> None:
-    """`disable-next-line` is no kportlint directive: it must not read as a bare `disable`."""
-    text = SUPPRESSIBLE.format(name="web", on_label="  # kportlint: disable-next-line=dangling-service", on_port="")
-    (tmp_path / "svc.yaml").write_text(text.replace("metadata:", "metadata:\n  namespace: shop") + DEPLOYMENT_IN_SHOP)
-    done = cli("lint", "--format", "json", ".", cwd=tmp_path)
-    assert [rule for rule, _ in findings(done)] == ["dangling-service"]
+# A workload in namespace shop that the Service's selector (app: nothing) does not pick.
+DEPLOYMENT_IN_SHOP = "---\n" + DEPLOYMENT.replace("  name: web\n", "  name: web\n  namespace: shop\n", 1)
