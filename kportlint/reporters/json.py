@@ -14,18 +14,23 @@ from ..engine import RunResult
 
 
 def render(result: RunResult, color: bool = False) -> str:
-    report = {
-        "findings": [f.to_dict() for f in result.findings],
-        "summary": {
-            "findings": len(result.findings),
-            **result.counts(),
-            "files": result.files,
-            "documents": result.documents,
-            "objects": result.objects,
-            "kustomizations": {"built": sum(b.built for b in result.builds),
-                               "failed": sum(not b.built for b in result.builds)},
-            "files_not_built": result.unbuilt_files,
-            "files_skipped": len(result.skipped),
-        },
+    return dumps({"findings": [f.to_dict() for f in result.findings], "summary": summary(result)})
+
+
+def summary(result: RunResult) -> dict:
+    """The report's "summary" object (also the summary of `--statistics --format json`)."""
+    return {
+        "findings": len(result.findings),
+        **result.counts(),
+        "files": result.files,
+        "documents": result.documents,
+        "objects": result.objects,
+        "kustomizations": {"built": sum(b.built for b in result.builds),
+                           "failed": sum(not b.built for b in result.builds)},
+        "files_not_built": result.unbuilt_files,
+        "files_skipped": len(result.skipped),
     }
+
+
+def dumps(report: dict) -> str:
     return json.dumps(report, indent=2, ensure_ascii=False) + "\n"

@@ -4,8 +4,6 @@ the summary is the JSON report's)."""
 
 from __future__ import annotations
 
-import json as _json
-
 from ..engine import RunResult
 from . import json, text
 
@@ -23,9 +21,9 @@ def rows(result: RunResult) -> list[tuple[str, str, int]]:
 def render(result: RunResult, output_format: str, quiet: bool = False) -> str:
     found = rows(result)
     if output_format == "json":
-        report = {"statistics": [{"rule": rule, "severity": severity, "count": n} for rule, severity, n in found],
-                  "summary": _json.loads(json.render(result))["summary"]}
-        return _json.dumps(report, indent=2, ensure_ascii=False) + "\n"
+        return json.dumps({"statistics": [{"rule": rule, "severity": severity, "count": n}
+                                          for rule, severity, n in found],
+                           "summary": json.summary(result)})
     width = max((len(str(n)) for _, _, n in found), default=1)
     lines = [f"{n:>{width}}  {severity:<7}  {rule}" for rule, severity, n in found]
     if not quiet:
