@@ -374,3 +374,11 @@ def test_annotation_takes_categories(tmp_path: Path) -> None:
 
 # A workload in namespace shop that the Service's selector (app: nothing) does not pick.
 DEPLOYMENT_IN_SHOP = "---\n" + DEPLOYMENT.replace("  name: web\n", "  name: web\n  namespace: shop\n", 1)
+
+
+def test_a_directive_that_is_not_kportlints_silences_nothing(tmp_path: Path) -> None:
+    """`disable-next-line` is no kportlint directive: it must not read as a bare `disable`."""
+    text = SUPPRESSIBLE.format(name="web", on_label="  # kportlint: disable-next-line=dangling-service", on_port="")
+    (tmp_path / "svc.yaml").write_text(text.replace("metadata:", "metadata:\n  namespace: shop") + DEPLOYMENT_IN_SHOP)
+    done = cli("lint", "--format", "json", ".", cwd=tmp_path)
+    assert [rule for rule, _ in findings(done)] == ["dangling-service"]
