@@ -18,7 +18,7 @@ from typing import Any, Mapping, Optional
 import jsonschema
 
 from .engine import RunOptions
-from .semantics.workloads import TemplateKind
+from .k8s.workloads import TemplateKind
 
 CONFIG_NAMES = (".kportlint.yaml", ".kportlint.yml")
 _SIZE_UNITS = {"": 1, "b": 1, "k": 1 << 10, "m": 1 << 20, "g": 1 << 30}

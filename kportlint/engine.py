@@ -9,17 +9,16 @@ from typing import BinaryIO, Iterable, Mapping, Optional
 from .catalog import Rule, load_catalog, rule_names
 from .checks import ALL_CHECKS
 from .index import ObjectIndex
-from .discovery import Excluder
-from . import kustomize
-from .kustomize import DEFAULT_TIMEOUT
-from .builds import BuildReport
-from .loader import DEFAULT_MAX_FILE_SIZE, load
+from .input.discovery import Excluder
+from .input import kustomize
+from .input.kustomize import DEFAULT_TIMEOUT
+from .input.builds import BuildReport
+from .input.loader import DEFAULT_MAX_FILE_SIZE, load
 from .model import SEVERITY_RANK, Finding, Manifest, Problem, Settings, SourceFile
-from .semantics.workloads import BUILTIN_KINDS, KindTable, TemplateKind
-from .semantics.schema import VersionError, resolve_version
+from .k8s.workloads import BUILTIN_KINDS, KindTable, TemplateKind
+from .k8s.schema import VersionError, resolve_version
 from .wording import capped, plural
-from .suppressions import (ANNOTATION, EVERY_RULE, UNKNOWN_SUPPRESSION, UNUSED_SUPPRESSION, Suppressions,
-                           annotation_unknown)
+from .suppressions import (ANNOTATION, EVERY_RULE, UNKNOWN_SUPPRESSION, UNUSED_SUPPRESSION, Suppressions, annotation_unknown)
 
 
 class SelectionError(ValueError):

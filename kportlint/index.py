@@ -6,10 +6,10 @@ import os
 from collections import defaultdict
 from typing import Any, Callable, Hashable, Iterable, Optional, TypeVar
 
-from .discovery import STDIN
+from .input.discovery import STDIN
 from .model import Manifest, PodTemplate, Settings
-from .semantics.selectors import Selector
-from .semantics.workloads import KindTable, TemplateKind, may_create_pods, pod_templates
+from .k8s.selectors import Selector
+from .k8s.workloads import KindTable, TemplateKind, may_create_pods, pod_templates
 
 
 T = TypeVar("T")

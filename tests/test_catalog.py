@@ -10,7 +10,7 @@ import pytest
 
 from kportlint.catalog import ENGINE_RULES, CatalogError, bind, load_catalog, read_rules, rules_dir
 from kportlint.checks import ALL_CHECKS
-from kportlint.loader import LOADER_RULES
+from kportlint.input.loader import LOADER_RULES
 
 FIXTURES = Path(__file__).parent / "fixtures"
 IMPLEMENTED = [*ALL_CHECKS, *LOADER_RULES, *ENGINE_RULES]

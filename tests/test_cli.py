@@ -18,7 +18,7 @@ from manifests import write
 
 import kportlint
 from kportlint.catalog import load_catalog
-from kportlint.cli import lint, main
+from kportlint.commands.cli import lint, main
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLES = REPO / "examples"

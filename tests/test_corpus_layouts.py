@@ -36,8 +36,8 @@ from kportlint.catalog import load_catalog
 from kportlint.engine import RunOptions, analyse
 from kportlint.index import ObjectIndex
 from kportlint.model import Finding, Manifest, PodTemplate
-from kportlint.semantics.ports import SERVED, service_ports
-from kportlint.semantics.routing import route_service
+from kportlint.k8s.ports import SERVED, service_ports
+from kportlint.resolve.routing import route_service
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 REPOSITORIES = sorted(p for p in CORPUS.iterdir() if p.is_dir()) if CORPUS.is_dir() else []

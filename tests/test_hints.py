@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from kportlint.model import ContainerPort
-from kportlint.semantics.names import one_edit_apart
-from kportlint.semantics.ports import ServicePort, suggest
+from kportlint.k8s.names import one_edit_apart
+from kportlint.k8s.ports import ServicePort, suggest
 
 
 def port(number: int, name: str = "", protocol: str = "TCP") -> ContainerPort:
@@ -33,7 +33,7 @@ def test_one_edit_apart() -> None:
 
 def test_listen_ports_given_as_flags() -> None:
     from kportlint.model import Container, Manifest, PodTemplate, SourceFile
-    from kportlint.semantics.ports import listens_on
+    from kportlint.k8s.ports import listens_on
 
     def template(args: list[str], env: list[dict] = ()) -> PodTemplate:
         owner = Manifest(SourceFile("x.yaml"), 0, "", {"kind": "Deployment"}, "default")
@@ -51,7 +51,7 @@ def test_listen_ports_given_as_flags() -> None:
 
 def test_flags_with_port_inside_another_word_or_for_a_server_elsewhere_are_no_listen_ports() -> None:
     from kportlint.model import Container, Manifest, PodTemplate, SourceFile
-    from kportlint.semantics.ports import listens_on
+    from kportlint.k8s.ports import listens_on
 
     def template(args: list[str], env: list[dict] = ()) -> PodTemplate:
         owner = Manifest(SourceFile("x.yaml"), 0, "", {"kind": "Deployment"}, "default")

@@ -166,7 +166,7 @@ def test_a_build_failure_in_a_base_outside_the_linted_folder_points_at_its_entry
 
 
 def test_without_the_bundled_kubectl_kustomize_or_kubectl_on_path_is_used(tmp_path: Path, monkeypatch) -> None:
-    from kportlint import kustomize
+    from kportlint.input import kustomize
 
     monkeypatch.setattr(kustomize, "_bundled", lambda: None)  # as on a platform the wheel does not cover
     monkeypatch.setenv("PATH", str(tmp_path))

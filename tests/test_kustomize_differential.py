@@ -27,10 +27,10 @@ from typing import Optional
 import pytest
 import yaml
 
-from kportlint import kustomize
-from kportlint.discovery import discover, display_path
+from kportlint.input import kustomize
+from kportlint.input.discovery import discover, display_path
 from kportlint.engine import RunOptions, RunResult, run
-from kportlint.kustomizations import KUSTOMIZATION_NAMES, Kustomization, Tree, is_kustomization
+from kportlint.input.kustomizations import KUSTOMIZATION_NAMES, Kustomization, Tree, is_kustomization
 from kportlint.model import SourceFile
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"

@@ -11,9 +11,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kportlint import kustomize
-from kportlint.discovery import PathNotFound, display_path
-from kportlint.loader import load
+from kportlint.input import kustomize
+from kportlint.input.discovery import PathNotFound, display_path
+from kportlint.input.loader import load
 
 SERVICE = """\
 apiVersion: v1

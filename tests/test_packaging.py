@@ -93,7 +93,7 @@ def test_installed_wheel_lints(installed: Path, tmp_path: Path):
     (tmp_path / ".kportlint.yaml").write_text("rules:\n  target-port-unresolved: error\n")
     done = run_installed(installed, """
         import sys
-        from kportlint.cli import main
+        from kportlint.commands.cli import main
         sys.argv = ["kportlint", *sys.argv[1:]]
         main()
     """, tmp_path, "lint", "--format", "json", "examples")

@@ -32,7 +32,7 @@ from ruamel.yaml import YAML
 
 from kportlint.catalog import load_catalog
 from kportlint.engine import RunOptions, run
-from kportlint.loader import load
+from kportlint.input.loader import load
 from kportlint.model import Finding
 
 PEER_CASES = Path(__file__).resolve().parents[2] / "shared" / "peer-cases"

@@ -6,9 +6,9 @@ from typing import Any, Iterator, Union
 
 from ..index import ObjectIndex
 from ..model import Manifest, Problem
-from ..semantics.backends import check_backend
-from ..semantics.ports import is_int
-from ..semantics.workloads import mappings
+from ..resolve.backends import check_backend
+from ..k8s.ports import is_int
+from ..k8s.workloads import mappings
 from .registry import check
 
 _GATEWAY_GROUP = "gateway.networking.k8s.io"

@@ -6,13 +6,13 @@ from __future__ import annotations
 from typing import Any, Iterator, Optional
 
 from ..index import ObjectIndex
-from ..semantics.elsewhere import pods_may_be_unseen
+from ..resolve.elsewhere import pods_may_be_unseen
 from ..model import Manifest, PodTemplate, Problem
-from ..semantics.names import nearest_name, similar
-from ..semantics.ports import describe_ports
-from ..semantics.selectors import Selector, from_label_selector, string_map
-from ..semantics.templating import has_placeholder
-from ..semantics.workloads import mappings
+from ..k8s.names import nearest_name, similar
+from ..k8s.ports import describe_ports
+from ..k8s.selectors import Selector, from_label_selector, string_map
+from ..k8s.templating import has_placeholder
+from ..k8s.workloads import mappings
 from .registry import check
 
 _MONITORING = "monitoring.coreos.com"

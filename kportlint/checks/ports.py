@@ -6,9 +6,9 @@ from typing import Iterator, Optional
 
 from ..index import ObjectIndex
 from ..model import Container, ContainerPort, Manifest, PodTemplate, Problem
-from ..semantics.names import PROTOCOLS, dns_label_problem, iana_svc_name_problem, nearest_name, port_number_problem
-from ..semantics.ports import describe_ports, is_int
-from ..semantics.templating import has_placeholder
+from ..k8s.names import PROTOCOLS, dns_label_problem, iana_svc_name_problem, nearest_name, port_number_problem
+from ..k8s.ports import describe_ports, is_int
+from ..k8s.templating import has_placeholder
 from .registry import check
 
 _PROBES = ("livenessProbe", "readinessProbe", "startupProbe")

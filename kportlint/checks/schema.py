@@ -6,8 +6,8 @@ from typing import Iterator
 
 from ..index import ObjectIndex
 from ..model import Manifest, Problem, join_pointer
-from ..semantics import schema
-from ..semantics.selectors import non_string_labels
+from ..k8s import schema
+from ..k8s.selectors import non_string_labels
 from .registry import check
 
 

@@ -6,15 +6,13 @@ from typing import Iterator
 
 from ..index import ObjectIndex
 from ..model import Manifest, PodTemplate, Problem
-from ..semantics.ports import (SERVED, UNDECLARED, UNRESOLVED, PortMatch, ServicePort, describe_ports, service_ports,
-                               suggest)
-from ..semantics.routing import (PortRoute, ServiceRoute, selected_by_services, endpoint_objects, endpoint_ports, is_selectorless,
-                                 route_service)
-from ..semantics.elsewhere import keys_labelled_elsewhere, namespace_evidence, pods_made_elsewhere
-from ..semantics.names import similar
-from ..semantics.selectors import Selector
-from ..semantics.templating import has_placeholder
-from ..semantics.workloads import runs_to_completion
+from ..k8s.ports import SERVED, UNDECLARED, UNRESOLVED, PortMatch, ServicePort, describe_ports, service_ports, suggest
+from ..resolve.routing import (PortRoute, ServiceRoute, selected_by_services, endpoint_objects, endpoint_ports, is_selectorless, route_service)
+from ..resolve.elsewhere import keys_labelled_elsewhere, namespace_evidence, pods_made_elsewhere
+from ..k8s.names import similar
+from ..k8s.selectors import Selector
+from ..k8s.templating import has_placeholder
+from ..k8s.workloads import runs_to_completion
 from ..wording import label_pairs
 from .registry import check
 

@@ -7,10 +7,10 @@ from typing import Iterator, Optional
 
 from ..index import ObjectIndex
 from ..model import Manifest, Problem, join_pointer
-from ..semantics.selectors import from_label_selector, from_map, non_string_labels
-from ..semantics.workloads import MAP_SELECTOR, dig
-from ..semantics.names import dns_label_problem, nearest_name
-from ..semantics.templating import has_placeholder
+from ..k8s.selectors import from_label_selector, from_map, non_string_labels
+from ..k8s.workloads import MAP_SELECTOR, dig
+from ..k8s.names import dns_label_problem, nearest_name
+from ..k8s.templating import has_placeholder
 from ..wording import label_pairs
 from .registry import check
 

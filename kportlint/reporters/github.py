@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 
-from ..discovery import STDIN
+from ..input.discovery import STDIN
 from ..engine import RunResult
 from ..model import Finding
 from .text import summary_line

@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from xml.sax.saxutils import quoteattr
 
-from ..discovery import STDIN
+from ..input.discovery import STDIN
 from ..engine import RunResult
 from ..model import SEVERITY_RANK, Finding
 from .sarif import object_ref

@@ -15,7 +15,7 @@ from urllib.parse import quote
 
 from .. import __version__
 from ..catalog import Rule, load_catalog
-from ..discovery import STDIN
+from ..input.discovery import STDIN
 from ..engine import RunResult
 from ..model import CLUSTER_SCOPED, Finding
 

@@ -13,9 +13,9 @@ from typing import Optional
 
 from ..index import ObjectIndex
 from ..model import Manifest
-from .names import nearest_name, one_edit_apart
-from .selectors import Selector, string_map
-from .workloads import mappings
+from ..k8s.names import nearest_name, one_edit_apart
+from ..k8s.selectors import Selector, string_map
+from ..k8s.workloads import mappings
 
 _ROUTES = ("HTTPRoute", "GRPCRoute", "TCPRoute", "TLSRoute", "UDPRoute")
 

@@ -12,8 +12,7 @@ from . import origins
 from .discovery import display_path
 from .kustomizations import Kustomization, Tree, generator_files, is_remote, resolve_entry
 from .kustomize import NETWORK, Build, Copy, Kustomize, build_all, needs_outside
-from .model import (Diagnostic, Manifest, Position, document_objects, has_namespace, join_pointer,
-                    namespace_or)
+from ..model import Diagnostic, Manifest, Position, document_objects, has_namespace, join_pointer, namespace_or
 from .yamlnodes import YAMLSyntaxError, compose_all, to_data
 
 KUSTOMIZE_BUILD_FAILED = "kustomize-build-failed"

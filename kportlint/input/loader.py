@@ -15,9 +15,8 @@ from .discovery import STDIN, InputFile, discover, display_path
 from .fragments import looks_like_fragment
 from .kustomizations import KUSTOMIZATION_NAMES, Kustomization, Tree, is_kustomization
 from .kustomize import DEFAULT_TIMEOUT, Kustomize
-from .model import (Diagnostic, Manifest, Position, SourceFile, document_objects, has_namespace, namespace_or,
-                    split_pointer)
-from .wording import plural
+from ..model import (Diagnostic, Manifest, Position, SourceFile, document_objects, has_namespace, namespace_or, split_pointer)
+from ..wording import plural
 from .yamlnodes import YAMLSyntaxError, compose_all, locate, to_data
 
 # Rules whose findings come from the loader rather than from a check function.

@@ -12,7 +12,7 @@ import os
 from dataclasses import dataclass, field
 from typing import Any, Callable, Optional
 
-from .model import SourceFile
+from ..model import SourceFile
 
 KUSTOMIZATION_NAMES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
 _INCLUDE_KEYS = ("resources", "bases", "components")

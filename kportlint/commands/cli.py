@@ -16,16 +16,16 @@ from typing import Any, Callable, Optional
 
 import click
 
-from . import __version__
-from .catalog import CatalogError, Rule, load_catalog
-from .discovery import PathNotFound
-from . import config
-from .config import ConfigError, parse_size
-from .engine import OptionError, RunOptions, SelectionError, run
-from .loader import DEFAULT_MAX_FILE_SIZE
-from .model import SEVERITIES
-from .reporters import renderers
-from .reporters import statistics as counted
+from .. import __version__
+from ..catalog import CatalogError, Rule, load_catalog
+from ..input.discovery import PathNotFound
+from .. import config
+from ..config import ConfigError, parse_size
+from ..engine import OptionError, RunOptions, SelectionError, run
+from ..input.loader import DEFAULT_MAX_FILE_SIZE
+from ..model import SEVERITIES
+from ..reporters import renderers
+from ..reporters import statistics as counted
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -93,7 +93,7 @@ def _version(ctx: click.Context, param: click.Parameter, value: bool) -> None:
     PATH, never by running it)."""
     if not value or ctx.resilient_parsing:
         return
-    from .kustomize import describe
+    from ..input.kustomize import describe
 
     click.echo(f"kportlint {__version__}\nkustomize: {describe()}")
     ctx.exit()
@@ -246,7 +246,7 @@ def _run(targets: list[str], options: RunOptions, context: tuple[str, ...], load
     `--context git`, git says what changed, deletions and renames included."""
     if not context:
         return run(targets, options)
-    from .changes import lint_changes, read_change, repository_files
+    from .precommit import lint_changes, read_change, repository_files
 
     repository: list[str] = []
     change = None
@@ -286,7 +286,7 @@ def _step_summary(result: Any) -> None:
     target = os.environ.get("GITHUB_STEP_SUMMARY")
     if not target:
         return
-    from .reporters.summary import markdown
+    from ..reporters.summary import markdown
 
     try:
         with open(target, "a", encoding="utf-8") as handle:
@@ -304,7 +304,7 @@ def _step_summary(result: Any) -> None:
 def routes(paths: tuple[str, ...], only: Optional[str], namespace: str) -> None:
     """Show the route a request to each Service takes: selector, workloads, and per port the
     container port that serves it."""
-    from .engine import analyse
+    from ..engine import analyse
     from .routes import describe_routes
 
     targets = list(paths) or ["."]

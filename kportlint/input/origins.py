@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Optional, Protocol
 
 from .kustomizations import Kustomization, resolve_entry
-from .model import Position, SourceFile, document_objects, join_pointer, split_pointer
+from ..model import Position, SourceFile, document_objects, join_pointer, split_pointer
 
 ORIGIN = "config.kubernetes.io/origin"
 TRANSFORMATIONS = "alpha.config.kubernetes.io/transformations"

@@ -21,10 +21,10 @@ import subprocess
 from collections.abc import Mapping, Sequence
 from typing import Optional
 
-from .discovery import MANIFEST_SUFFIXES, Excluder, discover
-from .engine import OptionError, RunOptions, RunResult, run
-from .kustomizations import KUSTOMIZATION_NAMES
-from .model import Finding
+from ..input.discovery import MANIFEST_SUFFIXES, Excluder, discover
+from ..engine import OptionError, RunOptions, RunResult, run
+from ..input.kustomizations import KUSTOMIZATION_NAMES
+from ..model import Finding
 
 _GIT_ERRORS = (OSError, subprocess.CalledProcessError, subprocess.TimeoutExpired)
 

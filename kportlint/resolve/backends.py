@@ -9,9 +9,9 @@ from typing import Optional, Union
 from ..index import ObjectIndex
 from ..model import Manifest
 from .elsewhere import service_made_by_operator
-from .names import nearest_name
-from .ports import ServicePort, is_int, service_ports
-from .templating import has_placeholder
+from ..k8s.names import nearest_name
+from ..k8s.ports import ServicePort, is_int, service_ports
+from ..k8s.templating import has_placeholder
 
 
 @dataclass(frozen=True)

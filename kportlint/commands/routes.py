@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from typing import Optional
 
-from .index import ObjectIndex
-from .reporters.text import built_by
-from .model import Manifest
-from .semantics.ports import SERVED, UNDECLARED, UNKNOWN, UNRESOLVED, describe_ports, service_ports
-from .semantics.routing import endpoint_objects, endpoint_ports, is_selectorless, route_service
+from ..index import ObjectIndex
+from ..reporters.text import built_by
+from ..model import Manifest
+from ..k8s.ports import SERVED, UNDECLARED, UNKNOWN, UNRESOLVED, describe_ports, service_ports
+from ..resolve.routing import endpoint_objects, endpoint_ports, is_selectorless, route_service
 
 _MARKS = {SERVED: "ok", UNRESOLVED: "NO TRAFFIC: name not declared", UNDECLARED: "not declared",
           UNKNOWN: "no ports declared"}

@@ -10,9 +10,9 @@ from typing import Optional
 
 from ..index import ObjectIndex
 from ..model import Manifest, PodTemplate
-from .ports import DEFAULT_PROTOCOL, PortMatch, ServicePort, resolve, service_ports
-from .selectors import Selector, from_map, string_map
-from .workloads import runs_to_completion
+from ..k8s.ports import DEFAULT_PROTOCOL, PortMatch, ServicePort, resolve, service_ports
+from ..k8s.selectors import Selector, from_map, string_map
+from ..k8s.workloads import runs_to_completion
 
 
 @dataclass

@@ -1,0 +1,1 @@
+"""Input: paths and stdin to Manifest objects with positions; kustomize builds; which objects deploy together."""

@@ -1,0 +1,1 @@
+"""Queries over the object index that return structured verdicts: a Service's route, a backend, evidence from elsewhere."""
