@@ -66,6 +66,7 @@ class RunResult:
     skipped: list[str] = field(default_factory=list)  # files left out as no manifest (JSON with comments)
     excluded: list[str] = field(default_factory=list)  # paths named on the command line that exclude covers
     notes: list[str] = field(default_factory=list)  # said once on stderr (kustomizations not built)
+    rules: dict[str, Rule] = field(default_factory=load_catalog)  # every rule's metadata, for the reporters
 
     @property
     def unbuilt_files(self) -> int:

@@ -233,8 +233,7 @@ def lint(paths: tuple[str, ...], output_format: str, output_file: Optional[str],
     if statistics:
         click.echo(counted.render(result, terminal, quiet), nl=False)
     elif quiet and terminal in ("text", "github"):  # the findings, without the summary line
-        report = reporters[terminal](result, color)
-        click.echo(report.rsplit("\n", 2)[0] + "\n" if result.findings else "", nl=False, color=color)
+        click.echo(reporters[terminal](result, color, summary=False), nl=False, color=color)
     else:
         click.echo(reporters[terminal](result, color), nl=False, color=color)
     _step_summary(result)

@@ -1,5 +1,5 @@
 """The Kubernetes OpenAPI schemas (from kubernetes-validate) as jsonschema validators, and their
-errors as sentences.
+errors as facts (SchemaError) at the most specific field.
 
 kubernetes-validate's own `validate()` reads the 1.7 MB definitions file on every call; here each
 version's definitions are read once and each (kind, apiVersion) validator is built once.
@@ -7,6 +7,7 @@ version's definitions are read once and each (kind, apiVersion) validator is bui
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from dataclasses import dataclass
@@ -59,14 +60,18 @@ class VersionError(ValueError):
 
 @dataclass(frozen=True)
 class SchemaError:
-    pointer: str  # JSON pointer of the offending value
-    message: str  # what is wrong, as a clause
-    consequence: str = "the API server rejects the object, so nothing in it is deployed"
+    """One way an object breaks its schema, as facts; checks/schema.py words it."""
+    pointer: str  # JSON pointer of the offending value (of the field, for an unknown one)
+    keyword: str  # UNKNOWN_FIELD, "type", "required", "enum", "oneOf", or another JSON Schema keyword
+    path: tuple[Any, ...] = ()  # the path of the value the error is about (the mapping, for fields)
+    value: Any = None  # that value
+    expected: tuple[Any, ...] = ()  # "type"/"oneOf": the JSON types allowed; "enum": the allowed values
+    field: str = ""  # UNKNOWN_FIELD: the unknown key; "required": the missing one
+    nearest: Optional[str] = None  # UNKNOWN_FIELD: the closest known field name
+    detail: str = ""  # jsonschema's own message, for keywords without a wording of their own
 
 
-def available_versions() -> list[tuple[int, int]]:
-    """The Kubernetes minor versions that kubernetes-validate has schemas for, oldest first."""
-    return _versions()
+UNKNOWN_FIELD = "unknown-field"
 
 
 @lru_cache(maxsize=None)
@@ -153,7 +158,7 @@ def errors(version: str, obj: dict[str, Any], limit: int = 20) -> Iterator[Schem
         if _tolerated(error):
             continue
         for found_error in _unknown_fields(error) if error.validator == "additionalProperties" else [
-                SchemaError(_pointer(error.absolute_path), describe(error))]:
+                _fact(error)]:
             yield found_error
             found += 1
             if found >= limit:
@@ -163,17 +168,10 @@ def errors(version: str, obj: dict[str, Any], limit: int = 20) -> Iterator[Schem
 def _unknown_fields(error: jsonschema.ValidationError) -> list[SchemaError]:
     """One error per unknown field, at the field, with the nearest known name."""
     known = list((error.schema.get("properties") or {}) if isinstance(error.schema, dict) else {})
-    where = ".".join(str(p) for p in error.absolute_path) or "the object"
-    found = []
-    for key in error.instance if isinstance(error.instance, dict) else {}:
-        if key in known:
-            continue
-        close = nearest_name(key, known)
-        hint = f" Did you mean '{close}'?" if close else ""
-        found.append(SchemaError(_pointer([*error.absolute_path, key]), f"{where} has no field '{key}'",
-                                 "kubectl apply rejects unknown fields (a typo, or a field at the wrong "
-                                 f"level), so nothing in the object is deployed.{hint}"))
-    return found
+    path = tuple(error.absolute_path)
+    return [SchemaError(_pointer([*path, key]), UNKNOWN_FIELD, path, error.instance, field=str(key),
+                        nearest=nearest_name(str(key), known))
+            for key in (error.instance if isinstance(error.instance, dict) else {}) if key not in known]
 
 
 def _tolerated(error: jsonschema.ValidationError) -> bool:
@@ -188,52 +186,22 @@ def _pointer(path: Any) -> str:
     return "".join("/" + str(part).replace("~", "~0").replace("/", "~1") for part in path)
 
 
-def describe(error: jsonschema.ValidationError) -> str:
-    """A short sentence: the instance is abbreviated, never dumped."""
-    where = ".".join(str(p) for p in error.absolute_path) or "the object"
-    value = _short(error.instance)
+def _fact(error: jsonschema.ValidationError) -> SchemaError:
+    path = tuple(error.absolute_path)
+    base = SchemaError(_pointer(path), str(error.validator), path, error.instance, detail=error.message)
     if error.validator == "type":
         wanted = error.validator_value
-        types = [t for t in (wanted if isinstance(wanted, list) else [wanted]) if t != "null"]
-        text = f"{where} is {value}, but must be {' or '.join(_a(t) for t in types)}"
-        if types == ["string"] and isinstance(error.instance, (bool, int, float)):
-            text += ": put the value in quotes (YAML reads yes, on, 1.10 and 0755 as booleans and numbers)"
-        return text
+        types = tuple(t for t in (wanted if isinstance(wanted, list) else [wanted]) if t != "null")
+        return dataclasses.replace(base, expected=types)
     if error.validator == "required":
         missing = re.match(r"'([^']+)'", error.message)
-        field = missing.group(1) if missing else "a field"
-        return f"{where} lacks the required field '{field}'"
+        return dataclasses.replace(base, field=missing.group(1) if missing else "")
     if error.validator == "enum":
-        allowed = ", ".join(repr(v) for v in error.validator_value if v is not None)
-        return f"{where} is {value}, but must be one of {allowed}"
+        return dataclasses.replace(base, expected=tuple(v for v in error.validator_value if v is not None))
     if error.validator == "oneOf":
         branches = error.validator_value if isinstance(error.validator_value, list) else []
-        types = [t for b in branches if isinstance(b, dict)
-                 for t in (b.get("type") if isinstance(b.get("type"), list) else [b.get("type")]) if t and t != "null"]
-        if types and len(types) == len(branches):
-            return f"{where} is {value}, but must be {' or '.join(_a(t) for t in types)}"
-        return f"{where} is {value}, which matches none of the allowed shapes"
-    message = error.message if len(error.message) <= 160 else error.message[:157] + "..."
-    return f"{where}: {message}"
-
-
-def _a(json_type: str) -> str:
-    return {"integer": "an integer", "object": "a mapping", "array": "a list", "string": "a string",
-            "boolean": "true or false", "number": "a number"}.get(json_type, json_type)
-
-
-def _short(value: Any) -> str:
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, list):
-        return "a list"
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return f"the boolean {str(value).lower()}"
-    if isinstance(value, str):
-        text = value if len(value) <= 40 else value[:37] + "..."
-        return f"the string {text!r}"
-    if isinstance(value, float) and value.is_integer():
-        return f"the number {value:g}"
-    return f"the number {value}"
+        types = tuple(t for b in branches if isinstance(b, dict)
+                      for t in (b.get("type") if isinstance(b.get("type"), list) else [b.get("type")])
+                      if t and t != "null")
+        return dataclasses.replace(base, expected=types if types and len(types) == len(branches) else ())
+    return base

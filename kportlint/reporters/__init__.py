@@ -1,4 +1,5 @@
-"""One module per output format; each has render(result, color) -> str."""
+"""One module per output format; each has render(result, color, summary) -> str (`summary`: the
+text formats' closing summary line, left out under --quiet)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import Callable
 from ..engine import RunResult
 from . import github, json, junit, sarif, text
 
-Renderer = Callable[[RunResult, bool], str]
+Renderer = Callable[..., str]  # (result, color, summary) -> report
 REPORTERS: dict[str, Renderer] = {"text": text.render, "json": json.render, "github": github.render,
                                   "sarif": sarif.render, "junit": junit.render}
 

@@ -38,7 +38,8 @@ def command(finding: Finding) -> str:
     return f"::{_COMMANDS[finding.severity]} {','.join(props)}::{escape_data(finding.message)}"
 
 
-def render(result: RunResult, color: bool = False) -> str:
+def render(result: RunResult, color: bool = False, summary: bool = True) -> str:
     lines = [command(f) for f in result.findings]
-    lines.append(summary_line(result))
-    return "\n".join(lines) + "\n"
+    if summary:
+        lines.append(summary_line(result))
+    return "".join(line + "\n" for line in lines)

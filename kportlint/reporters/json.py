@@ -13,11 +13,11 @@ import json
 from ..engine import RunResult
 
 
-def render(result: RunResult, color: bool = False) -> str:
-    return dumps({"findings": [f.to_dict() for f in result.findings], "summary": summary(result)})
+def render(result: RunResult, color: bool = False, summary: bool = True) -> str:
+    return dumps({"findings": [f.to_dict() for f in result.findings], "summary": summary_object(result)})
 
 
-def summary(result: RunResult) -> dict:
+def summary_object(result: RunResult) -> dict:
     """The report's "summary" object (also the summary of `--statistics --format json`)."""
     return {
         "findings": len(result.findings),

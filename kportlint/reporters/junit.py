@@ -95,5 +95,5 @@ def report(result: RunResult, fail_on: str = FAIL_ON) -> str:
     return "\n".join(lines) + "\n"
 
 
-def render(result: RunResult, color: bool = False, fail_on: str = FAIL_ON) -> str:
+def render(result: RunResult, color: bool = False, summary: bool = True, fail_on: str = FAIL_ON) -> str:
     return report(result, fail_on)

@@ -1,4 +1,4 @@
-"""SARIF 2.1.0, the format GitHub code scanning uploads: one run, every catalog rule in
+"""SARIF 2.1.0, the format GitHub code scanning uploads: one run, every rule of the run result in
 `tool.driver.rules`, one result per finding.
 
 Locations are relative URIs against `%SRCROOT%` (the checkout), so the same report uploads from any
@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import quote
 
 from .. import __version__
-from ..catalog import Rule, load_catalog
+from ..catalog import Rule
 from ..input.discovery import STDIN
 from ..engine import RunResult
 from ..model import CLUSTER_SCOPED, Finding
@@ -88,8 +88,7 @@ def _result(finding: Finding, index: dict[str, int]) -> dict[str, Any]:
 
 
 def report(result: RunResult) -> dict[str, Any]:
-    catalog = load_catalog()
-    rules = [catalog[rule_id] for rule_id in sorted(catalog)]
+    rules = [result.rules[rule_id] for rule_id in sorted(result.rules)]
     index = {rule.id: i for i, rule in enumerate(rules)}
     findings = sorted(result.findings, key=Finding.sort_key)
     return {
@@ -109,5 +108,5 @@ def report(result: RunResult) -> dict[str, Any]:
     }
 
 
-def render(result: RunResult, color: bool = False) -> str:
+def render(result: RunResult, color: bool = False, summary: bool = True) -> str:
     return json.dumps(report(result), indent=2, ensure_ascii=False) + "\n"

@@ -23,7 +23,7 @@ def render(result: RunResult, output_format: str, quiet: bool = False) -> str:
     if output_format == "json":
         return json.dumps({"statistics": [{"rule": rule, "severity": severity, "count": n}
                                           for rule, severity, n in found],
-                           "summary": json.summary(result)})
+                           "summary": json.summary_object(result)})
     width = max((len(str(n)) for _, _, n in found), default=1)
     lines = [f"{n:>{width}}  {severity:<7}  {rule}" for rule, severity, n in found]
     if not quiet:

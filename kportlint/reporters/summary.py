@@ -38,8 +38,3 @@ def markdown(result: RunResult) -> str:
         more = "finding" if hidden == 1 else "findings"
         lines += ["", f"…and {hidden} more {more}, not shown (the table stops at {MAX_ROWS} rows)."]
     return "\n".join(lines) + "\n"
-
-
-def render(result: RunResult, color: bool = False) -> str:
-    """The reporter interface, so `--format` can offer it like the others."""
-    return markdown(result)

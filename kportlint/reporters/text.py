@@ -54,11 +54,13 @@ def _builds(result: RunResult) -> str:
     return "".join(f"; {part}" for part in parts)
 
 
-def render(result: RunResult, color: bool = False) -> str:
+def render(result: RunResult, color: bool = False, summary: bool = True) -> str:
+    """One line per finding, then (with `summary`) the summary line."""
     lines = []
     for f in result.findings:
         where = _paint(f"{f.file}:{f.line}:{f.column}:", "1", color)
         severity = _paint(f.severity, _COLORS[f.severity], color)
         lines.append(f"{where} {severity} {_paint(f.rule, '2', color)} {one_line(f.message)}{built_by(f.builds)}")
-    lines.append(summary_line(result))
-    return "\n".join(lines) + "\n"
+    if summary:
+        lines.append(summary_line(result))
+    return "".join(line + "\n" for line in lines)
