@@ -22,7 +22,7 @@ def iana_svc_name_problem(name: str) -> Optional[str]:
     """Why `name` is not an IANA_SVC_NAME (a container port name, a named targetPort), or None."""
     if len(name) > 15:
         return f"'{name}' is longer than 15 characters"
-    if not _IANA_CHARS.match(name):
+    if not _IANA_CHARS.fullmatch(name):
         return f"'{name}' may hold only lowercase letters, digits and '-'"
     if "--" in name:
         return f"'{name}' holds '--'"
@@ -37,7 +37,7 @@ def dns_label_problem(name: str) -> Optional[str]:
     """Why `name` is not a DNS label (a Service port name), or None."""
     if len(name) > 63:
         return f"'{name}' is longer than 63 characters"
-    if not _DNS_LABEL.match(name):
+    if not _DNS_LABEL.fullmatch(name):
         return f"'{name}' is not a DNS label (lowercase letters, digits and '-', starting and ending with a letter or digit)"
     return None
 

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any, Mapping, Optional, Union
 
+from .templating import has_placeholder
+
 # A label the controller adds whose value is not known from the manifests (pod-template-hash).
 ANY_VALUE = None
 # Controller labels: key -> a set of possible values, or ANY_VALUE.
@@ -42,8 +44,12 @@ class Selector:
                 if not any(_has(labels, extra, req.key, v) for v in req.values):
                     return False
             elif req.operator == "NotIn":
-                # A controller label of unknown value might be anything: assume it is not excluded.
+                # Some pod matches unless every value its controller may give the label is excluded;
+                # a value the controller leaves unknown might be anything: assume it is not excluded.
                 if labels.get(req.key) in req.values:
+                    return False
+                known = extra.get(req.key) if req.key not in labels else ANY_VALUE
+                if known is not ANY_VALUE and known <= req.values:
                     return False
             elif req.operator == "Exists":
                 if req.key not in labels and req.key not in extra:
@@ -134,3 +140,14 @@ def from_label_selector(value: Any) -> Union[Selector, str]:
         expressions.append(Requirement(item["key"], operator,
                                        frozenset(v for v in values if isinstance(v, str))))
     return Selector(tuple(sorted(string_map(labels).items())), tuple(expressions))
+
+
+def readable_label_selector(value: Any) -> Optional[Selector]:
+    """A readable LabelSelector without placeholders, or None (an unreadable one is the schema's to
+    report; a placeholder is filled in before deploy)."""
+    selector = from_label_selector(value)
+    if isinstance(selector, str):
+        return None
+    if any(has_placeholder(v) for _, v in selector.match_labels):
+        return None
+    return selector
