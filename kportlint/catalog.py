@@ -116,7 +116,7 @@ def bind(rules: dict[str, Rule], implemented: Iterable[str]) -> None:
 def load_catalog() -> dict[str, Rule]:
     """All rules, in id order, bound to the checks and loader diagnostics that produce them."""
     from .checks import ALL_CHECKS
-    from .input.loader import LOADER_RULES
+    from .input.loader_rules import LOADER_RULES
 
     rules = read_rules(rules_dir())
     bind(rules, list(ALL_CHECKS) + list(LOADER_RULES) + list(ENGINE_RULES))

@@ -12,8 +12,11 @@ from . import origins
 from .discovery import display_path
 from .kustomizations import Kustomization, Tree, generator_files, is_remote, resolve_entry
 from .kustomize import NETWORK, Build, Copy, Kustomize, build_all, needs_outside
+from .provenance import take
+from .sources import Sources
 from ..model import Diagnostic, Manifest, Position, document_objects, has_namespace, join_pointer, namespace_or
-from .yamlnodes import YAMLSyntaxError, compose_all, to_data
+from .composing import YAMLSyntaxError, compose_all
+from .conversion import to_data
 
 KUSTOMIZE_BUILD_FAILED = "kustomize-build-failed"
 # Why the objects of a file are not judged at full severity (see Manifest.cap).
@@ -42,7 +45,7 @@ class Builds:
     not_built: int = 0  # roots left unbuilt because there is no kustomize
 
 
-def build_roots(tree: Tree, kustomize: Optional[Kustomize], sources: origins.Sources, namespace: str,
+def build_roots(tree: Tree, kustomize: Optional[Kustomize], sources: Sources, namespace: str,
                 timeout: float, max_output: Optional[int],
                 overrides: Optional[dict[str, Optional[bytes]]] = None) -> Builds:
     """Build every root of `tree`; `overrides` (resolved path -> content or None) builds the files as
@@ -77,7 +80,7 @@ def build_roots(tree: Tree, kustomize: Optional[Kustomize], sources: origins.Sou
         fallback = sources.file(root.path)
         for _, data in _documents(outcome.output):
             for _, obj in document_objects(data):
-                provenance = origins.take(obj, outcome.resolve)
+                provenance = take(obj, outcome.resolve)
                 placed = origins.place(obj, provenance, sources, fallback)
                 manifest = Manifest(placed.source, placed.doc_index, placed.base_pointer, obj,
                                     namespace_or(obj, namespace), builds=frozenset({name}),
@@ -142,10 +145,10 @@ def _failure(root: Kustomization, reached: list[Kustomization], outcome: Build) 
             break
     position = (where.source.locate(0, pointer) if where.source.locate is not None else None) or Position(1, 1)
     if outside:
-        message = (f"kustomize cannot build this here: {outcome.error}. {outside[0].upper()}{outside[1:]}; the "
+        message = (f"The kustomize build cannot run here: {outcome.error}. {outside[0].upper()}{outside[1:]}; the "
                    f"files were linted as plain manifests, routing verdicts at most info.")
     else:
-        message = (f"kustomize build fails: {outcome.error}. `kubectl apply -k` fails alike; the files were "
+        message = (f"The kustomize build fails: {outcome.error}. `kubectl apply -k` fails alike; the files were "
                    f"linted as plain manifests.")
     return Diagnostic(KUSTOMIZE_BUILD_FAILED, where.source.path, position.line, position.column, message,
                       "info" if outside else None, (display_path(root.folder),))

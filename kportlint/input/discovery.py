@@ -121,8 +121,8 @@ def _walk(top: str, excluded: Optional[Callable[[str], bool]] = None) -> list[tu
         try:
             entries = sorted(os.scandir(folder), key=lambda e: e.name)
         except OSError as exc:
-            files.append((folder, real_folder, f"cannot list the folder {display_path(folder)}: "
-                                               f"{exc.strerror or exc.__class__.__name__}"))
+            files.append((folder, real_folder, f"The folder {display_path(folder)} cannot be listed: "
+                                               f"{exc.strerror or exc.__class__.__name__}."))
             continue
         subfolders = []
         for entry in entries:
