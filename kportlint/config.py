@@ -219,7 +219,7 @@ def apply(options: RunOptions, settings: Mapping[str, Any], base: str = "") -> R
             if key == "kubernetes-version":
                 changes["schema"] = True  # naming a version asks for its schemas, as the Action's input does
         elif key == "rules":
-            changes["severities"] = dict(value)
+            changes["severities"] = _severities(value)
         elif key == "per-file-ignores":
             changes["per_file_ignores"] = tuple((glob, tuple(words)) for glob, words in value.items())
             changes["exclude_base"] = base
@@ -241,6 +241,20 @@ def apply(options: RunOptions, settings: Mapping[str, Any], base: str = "") -> R
         elif key == "pod-template-kinds":
             changes["template_kinds"] = tuple(_template_kind(item) for item in value)
     return dataclasses.replace(options, **changes)
+
+
+def _severities(levels: Mapping[str, str]) -> dict[str, str]:
+    """Severities by rule id. An alias sets every rule it stands for (a rule split in several keeps
+    its old id as their alias); a rule's own id wins over an alias."""
+    from .catalog import load_catalog
+
+    catalog = load_catalog()
+    severities: dict[str, str] = {}
+    for word, level in levels.items():
+        if word not in catalog:
+            severities.update((rule.id, level) for rule in catalog.values() if word in rule.aliases)
+    severities.update((word, level) for word, level in levels.items() if word in catalog)
+    return severities
 
 
 def _template_kind(item: Mapping[str, Any]) -> TemplateKind:

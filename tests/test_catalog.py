@@ -3,14 +3,19 @@ between metadata and code fails loudly when they do not."""
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
-from kportlint.catalog import ENGINE_RULES, CatalogError, bind, load_catalog, read_rules, rules_dir
+from kportlint import config
+from kportlint.catalog import ENGINE_RULES, CatalogError, bind, load_catalog, read_rules, rule_names, rules_dir
 from kportlint.checks import ALL_CHECKS
-from kportlint.input.loader import LOADER_RULES
+from kportlint.commands.cli import main
+from kportlint.engine import RunOptions, enabled_rules
+from kportlint.input.loader_rules import LOADER_RULES
 
 FIXTURES = Path(__file__).parent / "fixtures"
 IMPLEMENTED = [*ALL_CHECKS, *LOADER_RULES, *ENGINE_RULES]
@@ -67,3 +72,42 @@ def test_a_rule_file_whose_id_differs_from_its_name_is_rejected(rules_copy: Path
     (rules_copy / "dangling-service.yaml").rename(rules_copy / "dangling.yaml")
     with pytest.raises(CatalogError, match="differs from the file name"):
         read_rules(rules_copy)
+
+
+# --- a rule split in several keeps its old id, as an alias of them all ----------------------------
+
+SPLIT_FROM_INVALID_PORT = frozenset({
+    "port-out-of-range", "node-port-out-of-range", "port-protocol-invalid", "port-name-invalid",
+    "target-port-quoted-number", "port-name-duplicate", "service-port-name-missing", "service-port-duplicate",
+    "container-port-conflict"})
+_DIRECTIVE = re.compile(r"[ \t]*# kportlint: disable=.*$", re.M)
+
+
+def test_the_old_invalid_port_id_selects_the_rules_split_from_it():
+    catalog = load_catalog()
+    assert "invalid-port" not in catalog
+    assert rule_names(catalog)["invalid-port"] == SPLIT_FROM_INVALID_PORT
+    assert enabled_rules(catalog, ["invalid-port"], []) == SPLIT_FROM_INVALID_PORT
+    assert not enabled_rules(catalog, ["ALL"], ["invalid-port"]) & SPLIT_FROM_INVALID_PORT
+    # In the configuration's severities too, where a rule's own id wins over the alias.
+    options = config.apply(RunOptions(), {"rules": {"port-out-of-range": "warning", "invalid-port": "off"}})
+    assert options.severities == {**dict.fromkeys(SPLIT_FROM_INVALID_PORT, "off"), "port-out-of-range": "warning"}
+
+
+def test_a_directive_naming_invalid_port_silences_every_rule_split_from_it(tmp_path: Path, markers) -> None:
+    case = FIXTURES / "port-out-of-range" / "good" / "suppressed-by-old-id"
+    rules = SPLIT_FROM_INVALID_PORT | {"unused-suppression"}
+    shutil.copytree(case, tmp_path / "with")
+    assert markers.lint(tmp_path / "with", rules) == []  # and each directive silences something
+    (tmp_path / "without").mkdir()
+    for source in case.iterdir():
+        text = _DIRECTIVE.sub("", source.read_text(encoding="utf-8"))
+        (tmp_path / "without" / source.name).write_text(text, encoding="utf-8")
+    assert {f.rule for f in markers.lint(tmp_path / "without", rules)} == SPLIT_FROM_INVALID_PORT
+
+
+def test_kportlint_rules_invalid_port_lists_the_rules_it_stands_for():
+    result = CliRunner().invoke(main, ["rules", "invalid-port"])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("invalid-port is an alias of 9 rules")
+    assert {line.split()[0] for line in result.output.splitlines()[2:]} == SPLIT_FROM_INVALID_PORT

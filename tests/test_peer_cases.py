@@ -46,16 +46,18 @@ FLAG_SEVERITIES = ("error", "warning")
 CONCEPT_RULES: dict[str, tuple[str, ...]] = {
     "dangling-service": ("dangling-service",),
     "selector-mismatch": ("selector-template-mismatch",),
-    "target-port": ("target-port-unresolved", "target-port-undeclared", "invalid-port"),
-    "probe-port": ("probe-port-unresolved", "invalid-port"),
+    "target-port": ("target-port-unresolved", "target-port-undeclared", "port-out-of-range", "port-name-invalid",
+                    "target-port-quoted-number", "service-port-duplicate"),
+    "probe-port": ("probe-port-unresolved", "port-name-invalid", "port-name-duplicate"),
     "ingress-backend": ("ingress-backend-unresolved",),
     "networkpolicy-selector": ("networkpolicy-selector-no-match",),
 }
 
 # A record's `config` value -> why kportlint's run here is equivalent. Other configs are skipped.
 CONFIG_EQUIVALENTS = {
-    "container-ports-check": "kportlint always checks container ports (invalid-port; schema-violation, "
-                             "selected by ALL, for a missing containerPort)",
+    "container-ports-check": "kportlint always checks container ports (port-out-of-range, port-name-invalid, "
+                             "port-name-duplicate, port-protocol-invalid, container-port-conflict; "
+                             "schema-violation, selected by ALL, for a missing containerPort)",
 }
 
 # Kubernetes behaves as kportlint says: kportlint's verdict is the opposite of the peer's.
@@ -258,6 +260,12 @@ def scratch(tmp_path_factory: pytest.TempPathFactory) -> Path:
 _SERVICE_PORT_VALUE = re.compile(r"^/spec/ports/\d+/(targetPort|port)$")
 _CONTAINER_PORT_NAME = re.compile(r"/(containers|initContainers)/\d+/ports/\d+/name$")
 _CONTAINER_PORT = re.compile(r"/containers/\d+/ports/\d+(/|$)")
+# The rules split from invalid-port judge port fields wherever they are; they count only at the field
+# a record is about.
+_CONTAINER_PORT_RULES = ("port-out-of-range", "port-name-invalid", "port-name-duplicate", "port-protocol-invalid",
+                         "container-port-conflict")
+_PORT_FORMAT_RULES = frozenset(_CONTAINER_PORT_RULES + ("node-port-out-of-range", "target-port-quoted-number",
+                                                        "service-port-name-missing", "service-port-duplicate"))
 
 
 def _pod_spec_pointer(kind: str) -> str:
@@ -306,9 +314,9 @@ def _other(record: dict[str, Any]) -> tuple[Optional[tuple[str, ...]], str]:
     if kind == "StatefulSet" and record["file"].startswith("kube-score/"):
         return ("statefulset-service-missing",), ""  # kube-score "StatefulSet has ServiceName"
     if kind == "Deployment" and record["file"].startswith("kube-linter/"):
-        return ("invalid-port",), ""  # kube-linter invalid-target-ports: container port name format
+        return ("port-name-invalid", "port-name-duplicate"), ""  # kube-linter invalid-target-ports: port names
     if kind == "Deployment" and _config_equivalent(record):
-        return ("invalid-port", "schema-violation"), ""  # kube-score container-ports-check
+        return _CONTAINER_PORT_RULES + ("schema-violation",), ""  # kube-score container-ports-check
     return None, "no kportlint rule covers this peer check"
 
 
@@ -317,14 +325,14 @@ def _relevant(record: dict[str, Any], finding: Finding) -> bool:
     concept = record["concept"]
     pointer = finding.pointer
     if concept == "target-port":
-        return finding.rule != "invalid-port" or bool(_SERVICE_PORT_VALUE.match(pointer))
+        return finding.rule not in _PORT_FORMAT_RULES or bool(_SERVICE_PORT_VALUE.match(pointer))
     if concept == "probe-port":
         kind = record["object"].split("/")[0]
         container = f"{_pod_spec_pointer(kind)}/containers/{record['container_index']}"
         if not _under(pointer, container):
             return False
-        return finding.rule != "invalid-port" or bool(_CONTAINER_PORT_NAME.search(pointer))
-    if concept == "other" and finding.rule in ("invalid-port", "schema-violation"):
+        return finding.rule not in _PORT_FORMAT_RULES or bool(_CONTAINER_PORT_NAME.search(pointer))
+    if concept == "other" and (finding.rule in _PORT_FORMAT_RULES or finding.rule == "schema-violation"):
         if record.get("config"):
             return bool(_CONTAINER_PORT.search(pointer))
         return bool(_CONTAINER_PORT_NAME.search(pointer))

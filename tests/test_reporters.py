@@ -237,7 +237,7 @@ def test_sarif_percent_encodes_the_path(result: RunResult) -> None:
 def test_sarif_files_outside_the_working_directory(project: Path) -> None:
     # Findings name such files by the path as given; a `../` URI under %SRCROOT% would leave the
     # checkout, so they get an absolute file URI instead.
-    outside = Finding("invalid-port", "warning", "port 0", "../elsewhere/a b.yaml", 1, 1)
+    outside = Finding("port-out-of-range", "warning", "port 0", "../elsewhere/a b.yaml", 1, 1)
     (item,) = _results(_sarif(RunResult([outside], files=1)))
     artifact = item["locations"][0]["physicalLocation"]["artifactLocation"]
     assert "uriBaseId" not in artifact
@@ -342,13 +342,13 @@ def test_summary_escapes_pipes_and_newlines() -> None:
 
 
 def test_summary_caps_the_findings_table() -> None:
-    findings = [Finding("invalid-port", "warning", f"port {i}", "ports.yaml", i, 1) for i in range(1, 251)]
+    findings = [Finding("port-out-of-range", "warning", f"port {i}", "ports.yaml", i, 1) for i in range(1, 251)]
     text = summary.markdown(RunResult(findings, files=1, objects=250))
     rows = _table(text, "Location")
     assert len(rows) == 200
     assert rows[-1][0] == "ports.yaml:200"
     assert re.search(r"\b50 more findings\b", text)
-    assert _table(text, "Rule") == [["`invalid-port`", "warning", "250"]]
+    assert _table(text, "Rule") == [["`port-out-of-range`", "warning", "250"]]
     # At the cap exactly, nothing is hidden.
     exact = summary.markdown(RunResult(findings[:200], files=1, objects=200))
     assert len(_table(exact, "Location")) == 200 and "more finding" not in exact
