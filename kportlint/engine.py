@@ -201,14 +201,14 @@ def _suppressed(raw: list[tuple[Finding, Optional[Manifest]]], files: list[Sourc
         for directive, rule in suppressions.unknown():
             kept.append(Finding(UNKNOWN_SUPPRESSION, catalog[UNKNOWN_SUPPRESSION].severity, (
                 f"'{rule}' in this kportlint directive is not a rule or category, so it silences nothing; "
-                f"`kportlint rules` lists them"), directive.file, directive.line, directive.column))
+                f"`kportlint rules` lists them."), directive.file, directive.line, directive.column))
         for manifest in index.manifests:
             for rule in annotation_unknown(manifest, names):
                 pointer = "/metadata/annotations/" + ANNOTATION.replace("/", "~1")
                 file, position = manifest.location(pointer)
                 kept.append(Finding(UNKNOWN_SUPPRESSION, catalog[UNKNOWN_SUPPRESSION].severity, (
                     f"'{rule}' in the {ANNOTATION} annotation of {manifest.ref} is not a rule or category, so "
-                    f"it silences nothing; `kportlint rules` lists them"), file,
+                    f"it silences nothing; `kportlint rules` lists them."), file,
                     position.line, position.column, manifest.kind, manifest.name, manifest.namespace, pointer,
                     tuple(sorted(manifest.builds))))
     if UNUSED_SUPPRESSION in enabled:
@@ -217,8 +217,8 @@ def _suppressed(raw: list[tuple[Finding, Optional[Manifest]]], files: list[Sourc
                 continue  # the rule does not run, so the directive cannot be judged
             what = "every rule" if rule == EVERY_RULE else rule
             kept.append(Finding(UNUSED_SUPPRESSION, catalog[UNUSED_SUPPRESSION].severity, (
-                f"this directive disables {what}, but nothing it names is reported "
-                f"{'in this file' if directive.scope == 'file' else 'here'}; remove it"),
+                f"This directive disables {what}, but nothing it names is reported "
+                f"{'in this file' if directive.scope == 'file' else 'here'}; remove it."),
                 directive.file, directive.line, directive.column))
     return kept
 
@@ -241,7 +241,7 @@ def _with_severity(finding: Finding, rule: Rule, severities: Mapping[str, str]) 
 
 # Rules that say whether traffic reaches pods: Service, workload, backend and policy selectors and ports.
 # When the files cannot tell whether an object is deployed as written, they say at most info.
-ROUTING_CATEGORIES = frozenset({"services", "workloads", "ingress", "routes", "policies"})
+ROUTING_CATEGORIES = frozenset({"services", "workloads", "ingress", "routes", "policies", "monitoring"})
 
 
 def _finding(rule_id: str, rule: Rule, problem: Problem) -> Finding:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable, Optional
 
+from .wording import ref
+
 SEVERITIES = ("error", "warning", "info")
 SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
 # Built-in kinds that live outside namespaces: messages name them without one.
@@ -16,6 +18,11 @@ CLUSTER_SCOPED = frozenset({
     "CertificateSigningRequest", "GatewayClass",
 })
 
+
+
+def mapping(value: Any) -> dict[str, Any]:
+    """`value` if it is a mapping, else an empty one: manifests may hold any type anywhere."""
+    return value if isinstance(value, dict) else {}
 
 @dataclass(frozen=True)
 class Settings:
@@ -111,8 +118,7 @@ class Manifest:
 
     @property
     def metadata(self) -> dict[str, Any]:
-        value = self.data.get("metadata")
-        return value if isinstance(value, dict) else {}
+        return mapping(self.data.get("metadata"))
 
     @property
     def name(self) -> str:
@@ -121,17 +127,15 @@ class Manifest:
 
     @property
     def spec(self) -> dict[str, Any]:
-        value = self.data.get("spec")
-        return value if isinstance(value, dict) else {}
+        return mapping(self.data.get("spec"))
 
     @property
     def ref(self) -> str:
         """`Kind namespace/name` (`Kind name` for cluster-wide kinds), the way messages name an object."""
         raw = self.metadata.get("name")
-        name = self.name or (str(raw) if isinstance(raw, (int, float)) else "<unnamed>")
-        if self.kind in CLUSTER_SCOPED and (self.group == "" or self.group.endswith("k8s.io")):
-            return f"{self.kind} {name}"
-        return f"{self.kind} {self.namespace}/{name}"
+        name = self.name or (str(raw) if isinstance(raw, (int, float)) else "")
+        cluster_scoped = self.kind in CLUSTER_SCOPED and (self.group == "" or self.group.endswith("k8s.io"))
+        return ref(self.kind, self.namespace, name, cluster_scoped)
 
     def location(self, pointer: str = "") -> tuple[str, Position]:
         """File and position of the node at `pointer` (relative to this object), or of its nearest

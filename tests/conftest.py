@@ -53,7 +53,7 @@ class Markers:
         findings = [f for f in run([str(root)], options).findings if f.rule in rules]
         for finding in findings:
             assert finding.column >= 1, finding
-            assert finding.message.strip(), finding
+            assert not contract_breach(finding), f"{contract_breach(finding)}: {finding.message}"
         return findings
 
     @classmethod
@@ -74,6 +74,26 @@ class Markers:
             said = " / ".join(messages[(e.file, e.line, e.rule)])
             for text in e.texts:
                 assert text in said, f"{e.file}:{e.line}: {text!r} is not in the message: {said}"
+
+
+_DID_YOU_MEAN = re.compile(r" Did you mean [^?]+\?$")
+
+
+def contract_breach(finding: Finding) -> str:
+    """How a message breaks the contract in kportlint/wording.py, or "": it begins with its subject
+    (an object as written, a file, a capital letter), ends a sentence, and holds at most one
+    "Did you mean", in one form, last."""
+    message = finding.message
+    if not message.strip():
+        return "the message is empty"
+    if not (message[:1].isupper() or message[:1] in "/.<'\"`" or (finding.kind and message.startswith(finding.kind))):
+        return "the message does not begin with its subject or a capital letter"
+    if message[-1] not in ".?":
+        return "the message does not end a sentence"
+    hints = message.count("Did you mean") + message.count("did you mean")
+    if hints > 1 or (hints == 1 and not _DID_YOU_MEAN.search(message)):
+        return "a hint is not the one closing \"Did you mean X?\""
+    return ""
 
 
 def _relative(path: str, root: Path) -> str:

@@ -9,9 +9,10 @@ from ..model import Manifest, Problem, join_pointer
 from ..k8s import schema
 from ..k8s.schema import UNKNOWN_FIELD, SchemaError
 from ..k8s.selectors import non_string_labels
+from ..wording import did_you_mean, quoted
 from .registry import check
 
-_REJECTED = "the API server rejects the object, so nothing in it is deployed"
+_REJECTED = "the API server rejects the object, so nothing in it is deployed."
 
 
 @check("schema-violation")
@@ -30,7 +31,7 @@ def schema_violation(manifest: Manifest, index: ObjectIndex) -> Iterator[Problem
 def _consequence(error: SchemaError) -> str:
     if error.keyword != UNKNOWN_FIELD:
         return _REJECTED
-    hint = f" Did you mean '{error.nearest}'?" if error.nearest else ""
+    hint = did_you_mean(quoted(error.nearest))
     return ("kubectl apply rejects unknown fields (a typo, or a field at the wrong level), so nothing in "
             f"the object is deployed.{hint}")
 

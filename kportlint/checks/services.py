@@ -6,14 +6,13 @@ from typing import Iterator
 
 from ..index import ObjectIndex
 from ..model import Manifest, PodTemplate, Problem
-from ..k8s.ports import SERVED, UNDECLARED, UNRESOLVED, PortMatch, ServicePort, describe_ports, service_ports, suggest
+from ..k8s.ports import SERVED, UNDECLARED, UNRESOLVED, PortMatch, ServicePort, service_ports, suggest
 from ..resolve.routing import (PortRoute, ServiceRoute, selected_by_services, endpoint_objects, endpoint_ports, is_selectorless, route_service)
 from ..resolve.elsewhere import keys_labelled_elsewhere, namespace_evidence, pods_made_elsewhere
-from ..k8s.names import similar
-from ..k8s.selectors import Selector
+from ..k8s.selectors import Selector, nearest_labels
 from ..k8s.templating import has_placeholder
 from ..k8s.workloads import runs_to_completion
-from ..wording import label_pairs
+from ..wording import did_you_mean, from_elsewhere, in_namespaces, label_pairs, listing, near_miss, none_in_files, ports_text
 from .registry import check
 
 
@@ -39,11 +38,10 @@ def dangling_service(service: Manifest, index: ObjectIndex) -> Iterator[Problem]
                f"{ns} has these labels: it has no endpoints, so every connection to it fails.")
     elsewhere = [other for other in index.namespaces_selecting(selector) if other != ns]
     if elsewhere:
-        owners = _few(list(dict.fromkeys(t.ref for other in elsewhere for t in index.select(other, selector))))
-        spaces = _joined(elsewhere)
+        owners = listing(dict.fromkeys(t.ref for other in elsewhere for t in index.select(other, selector)), most=3)
         yield Problem(service, "/spec/selector", message + (
-            f" The labels match {owners}, in namespace{'s' if len(elsewhere) > 1 else ''} {spaces}: a Service "
-            f"only reaches pods in its own namespace; move one of them."))
+            f" The labels match {owners}, {in_namespaces(elsewhere)}: a Service only reaches pods in its own "
+            f"namespace; move one of them."))
         return
     if pods_made_elsewhere(service, selector, index) is not None:
         return
@@ -51,9 +49,8 @@ def dangling_service(service: Manifest, index: ObjectIndex) -> Iterator[Problem]
     if not templates:
         # We see no workload of this namespace at all: its pods may come from a chart or an operator.
         yield Problem(service, "/spec/selector", (
-            f"{service.ref} selects {selector.describe()}, but the files define no workload in "
-            f"namespace {ns}: its pods come from elsewhere (a chart, an operator), or it has no endpoints."),
-            severity="info")
+            f"{service.ref} selects {selector.describe()}, but {none_in_files('workload', ns)}: "
+            f"{from_elsewhere('its pods', plural=True)}; otherwise it has no endpoints."), severity="info")
         return
     unused = keys_labelled_elsewhere(service, selector, index)
     if unused:
@@ -92,37 +89,9 @@ def _passed_over(service: Manifest, route: ServiceRoute) -> Problem:
 
 
 def _nearest(selector: Selector, templates: list[PodTemplate]) -> str:
-    """Describe a pod template whose labels nearly match: at most one selector pair is off."""
-    pairs = selector.match_labels
-    best, best_score = None, 0
-    for template in templates:
-        exact = sum(1 for k, v in pairs if template.labels.get(k) == v)
-        near = sum(1 for k, v in pairs if k in template.labels and template.labels[k] != v
-                   and _similar(template.labels[k], v))
-        if exact + near >= max(1, len(pairs) - 1) and exact + near > 0 and exact < len(pairs):
-            score = 2 * exact + near
-            if score > best_score:
-                best, best_score = template, score
-    if best is None:
-        return ""
-    differences, meant = [], []
-    for key, value in pairs:
-        have = best.labels.get(key)
-        if have == value:
-            continue
-        if have is None:
-            differences.append(f"no label {key}")
-        elif _similar(have, value):  # a misspelling: worth a "did you mean"
-            differences.append(f"{key}={have}" + (" (the case differs)" if have.lower() == value.lower() else ""))
-            meant.append(f"{key}: {have}")
-        else:  # another application's value: never suggested
-            differences.append(f"{key}={have}, not {value}")
-    close = f"The closest pods, those of {best.ref}, have {' and '.join(differences)}."
-    return close + (f" Did you mean {', '.join(meant)}?" if meant and len(meant) == len(differences) else "")
-
-
-def _similar(have: str, want: str) -> bool:
-    return similar(have, want)
+    """The pods whose labels nearly match, or ""."""
+    miss = nearest_labels(selector, templates)
+    return near_miss(miss.template.ref, miss.differences) if miss else ""
 
 
 @check("target-port-unresolved", kinds=("Service",))
@@ -150,7 +119,7 @@ def target_port_unresolved(service: Manifest, index: ObjectIndex) -> Iterator[Pr
         left_out = _other_objects([m for m in missing if not runs_to_completion(m.template)], resolving)
         if not left_out:
             continue
-        serving = _joined(list(dict.fromkeys(m.template.ref for m in resolving)))
+        serving = listing(list(dict.fromkeys(m.template.ref for m in resolving)))
         yield Problem(service, sp.target_pointer, (
             f"{service.ref} {sp.label()} forwards to targetPort '{target}', "
             f"which {serving} names, but the pods of {_listing(left_out)} have no port '{target}' "
@@ -186,7 +155,7 @@ def _unresolved_message(service: Manifest, port_route: PortRoute) -> str:
     message += f" {_declared_text(templates)}"
     guess = suggest(sp, declared)
     if guess is not None:
-        message += f" Did you mean targetPort: {guess}?"
+        message += did_you_mean(f"targetPort: {guess}")
     return message
 
 
@@ -225,7 +194,7 @@ def target_port_undeclared(service: Manifest, index: ObjectIndex) -> Iterator[Pr
                    f"Traffic reaches the pods only if a process listens on {target} anyway.")
         guess = suggest(sp, declared)
         if guess is not None:
-            message += f" Did you mean targetPort: {guess}?"
+            message += did_you_mean(f"targetPort: {guess}")
         yield Problem(service, sp.target_pointer, message)
 
 
@@ -234,7 +203,7 @@ def _partly_undeclared(service: Manifest, sp: ServicePort, served: list[PortMatc
     target = sp.effective_target
     serving = list(dict.fromkeys(m.template.ref for m in served))
     return (f"{service.ref} {sp.label()} forwards to {target}/{sp.protocol}, "
-            f"which {_joined(serving)} {'declare' if len(serving) > 1 else 'declares'}, but it also selects "
+            f"which {listing(serving)} {'declare' if len(serving) > 1 else 'declares'}, but it also selects "
             f"the pods of {_listing(list({id(m.template): m.template for m in undeclared}.values()))}, "
             f"which {'do' if len(undeclared) > 1 else 'does'} not declare it. kube-proxy "
             f"spreads connections over all of them, so those that land there likely fail. Declare "
@@ -263,7 +232,7 @@ def _identity(template: PodTemplate) -> tuple[str, str, str]:
 
 def _listing(templates: list[PodTemplate]) -> str:
     """'Deployment shop/v2 (declaring 9090 (web)) and Job shop/migrate (declaring no ports)'."""
-    return _joined([f"{t.ref} (declaring {describe_ports(t.serving_ports()) or 'no ports'})" for t in templates])
+    return listing([f"{t.ref} (declaring {ports_text(t.serving_ports()) or 'no ports'})" for t in templates])
 
 
 def _by_object(matches: list[PortMatch]) -> dict[tuple[str, str, str], str]:
@@ -274,17 +243,6 @@ def _by_object(matches: list[PortMatch]) -> dict[tuple[str, str, str], str]:
         found.setdefault(_identity(match.template), []).append(match.status)
     return {key: SERVED if SERVED in statuses else UNDECLARED if UNDECLARED in statuses else statuses[0]
             for key, statuses in found.items()}
-
-
-def _few(parts: list[str], most: int = 3) -> str:
-    """'a, b and c', or 'a, b, c and 4 more'."""
-    if len(parts) <= most:
-        return _joined(parts)
-    return ", ".join(parts[:most]) + f" and {len(parts) - most} more"
-
-
-def _joined(parts: list[str]) -> str:
-    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
 def _owners(templates: list[PodTemplate]) -> str:
@@ -299,8 +257,8 @@ def _declared_text(templates: list[PodTemplate]) -> str:
         ports_of.setdefault(template.ref, []).extend(template.serving_ports())
     if len(ports_of) == 1:
         ports = next(iter(ports_of.values()))
-        return f"It declares {describe_ports(ports) if ports else 'no ports'}."
-    parts = [f"{ref} declares {describe_ports(ports) if ports else 'no ports'}" for ref, ports in ports_of.items()]
+        return f"It declares {ports_text(ports) if ports else 'no ports'}."
+    parts = [f"{ref} declares {ports_text(ports) if ports else 'no ports'}" for ref, ports in ports_of.items()]
     return "; ".join(parts) + "."
 
 

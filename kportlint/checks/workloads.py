@@ -11,7 +11,7 @@ from ..k8s.selectors import from_label_selector, from_map, non_string_labels
 from ..k8s.workloads import MAP_SELECTOR, dig
 from ..k8s.names import dns_label_problem, nearest_name
 from ..k8s.templating import has_placeholder
-from ..wording import label_pairs
+from ..wording import did_you_mean, from_elsewhere, in_namespaces, label_pairs, none_in_files, quoted
 from .registry import check
 
 
@@ -69,25 +69,25 @@ def statefulset_service_missing(statefulset: Manifest, index: ObjectIndex) -> It
         return  # optional since Kubernetes 1.33; the pods then get no stable DNS names
     if dns_label_problem(name):
         yield Problem(statefulset, "/spec/serviceName", (
-            f"StatefulSet {statefulset.namespace}/{statefulset.name}: serviceName {dns_label_problem(name)}; it "
+            f"{statefulset.ref}: serviceName {dns_label_problem(name)}; it "
             f"must be the name of a Service in the namespace (such as '{name.split('.')[0].lower()}'), not a "
             f"DNS name or a display name, so the pods get no stable DNS names."))
         return
     problem = _governing_problem(statefulset, name, index)
     if problem is None:
         return
-    message, severity = problem
+    message, severity, *hint = problem
     if severity is None:  # how much per-pod DNS names matter follows what the files show
         evidence = _addressed_by_name(statefulset, name, index)
         severity = "warning" if evidence else "info"
         message += (f" It matters: {evidence}." if evidence else
                     " With one replica that the files never address by name, it matters only if a client does.")
-    yield Problem(statefulset, "/spec/serviceName", message, severity=severity)
+    yield Problem(statefulset, "/spec/serviceName", message + "".join(hint), severity=severity)
 
 
-def _governing_problem(statefulset: Manifest, name: str, index: ObjectIndex) -> Optional[tuple[str, Optional[str]]]:
-    """What is wrong with the governing Service, and the severity when it does not depend on whether
-    the pods are addressed by name (None: it does)."""
+def _governing_problem(statefulset: Manifest, name: str, index: ObjectIndex) -> Optional[tuple]:
+    """What is wrong with the governing Service, the severity when it does not depend on whether the
+    pods are addressed by name (None: it does), and a closing hint, if any."""
     ns = statefulset.namespace
     what = statefulset.ref
     services = index.named("Service", ns, name)
@@ -95,30 +95,30 @@ def _governing_problem(statefulset: Manifest, name: str, index: ObjectIndex) -> 
         in_namespace = [s for s in index.of_kind("Service") if s.namespace == ns]
         elsewhere = sorted({s.namespace for s in index.of_kind("Service") if s.name == name})
         if elsewhere:
-            return (f"{what} names the governing Service '{name}', but that Service is in namespace "
-                    f"{', '.join(elsewhere)}, not {ns}: a governing Service must be in the StatefulSet's "
-                    f"namespace, so its pods get no stable DNS names. Move one of them.", None)
+            return (f"{what} names the governing Service '{name}', but that Service is {in_namespaces(elsewhere)}, "
+                    f"not {ns}: a governing Service must be in the StatefulSet's namespace, so its pods get no "
+                    f"stable DNS names. Move one of them.", None)
         if not in_namespace:
-            return (f"{what} names the governing Service '{name}', but the linted files define no Service in "
-                    f"namespace {ns}. If it comes from elsewhere, lint them together or ignore this; "
-                    f"otherwise its pods get no stable DNS names ({statefulset.name}-0.{name}...).", "info")
+            return (f"{what} names the governing Service '{name}', but {none_in_files('Service', ns)}: "
+                    f"{from_elsewhere()}; otherwise its pods get no stable DNS names ({statefulset.name}-0.{name}...).",
+                    "info")
         return (f"{what} names the governing Service '{name}', but there is no Service '{name}' in namespace "
                 f"{ns}, so its pods get no stable DNS names ({statefulset.name}-0.{name}.{ns}.svc). Create a "
-                f"headless Service (clusterIP: None) named '{name}'.{_nearest_name(name, [s.name for s in in_namespace])}",
-                None)
+                f"headless Service (clusterIP: None) named '{name}'.", None,
+                did_you_mean(_service_name(nearest_name(name, [s.name for s in in_namespace]))))
     service = services[0]
     template = index.template_of(statefulset)
     selector = from_map(service.spec.get("selector"))
     if (template is not None and not selector.empty and not any(has_placeholder(v) for _, v in selector.match_labels)
             and not selector.matches(template.labels, template.extra_labels)):
-        return (f"{what} names Service {ns}/{name} as its governing Service, which selects "
+        return (f"{what} names {service.ref} as its governing Service, which selects "
                 f"{selector.describe()}, a label its pods lack, so {statefulset.name}-0.{name}.{ns}.svc does "
                 f"not resolve. Make the Service select the pod labels.", None)
     if service.spec.get("type") == "ExternalName":
-        return (f"{what} names Service {ns}/{name} as its governing Service, of type ExternalName: it has no "
+        return (f"{what} names {service.ref} as its governing Service, of type ExternalName: it has no "
                 f"endpoints, so its pods get no per-pod DNS names. Point serviceName at a headless Service (clusterIP: None).", None)
     if service.spec.get("clusterIP") != "None":
-        return (f"{what} names Service {ns}/{name} as its governing Service, which is not headless, so "
+        return (f"{what} names {service.ref} as its governing Service, which is not headless, so "
                 f"{statefulset.name}-0.{name}.{ns}.svc does not resolve. Set clusterIP: None on it.", None)
     return None
 
@@ -149,9 +149,8 @@ def _texts(value: object) -> Iterator[str]:
             yield from _texts(item)
 
 
-def _nearest_name(name: str, names: list[str]) -> str:
-    close = nearest_name(name, names)
-    return f" Or did you mean serviceName: {close}?" if close else ""
+def _service_name(close: Optional[str]) -> Optional[str]:
+    return f"serviceName: {close}" if close else None
 
 
 @check("non-string-label")
@@ -163,3 +162,38 @@ def non_string_label(manifest: Manifest, index: ObjectIndex) -> Iterator[Problem
             f"{manifest.ref}: the value of label '{path[-1]}' is a YAML {what}, not a string, so the API "
             f"server rejects the object (label values are strings). "
             f"{'Write one string value.' if isinstance(value, (dict, list)) else 'Quote the value as written.'}"))
+
+
+@check("scale-target-missing", kinds=("HorizontalPodAutoscaler",))
+def scale_target_missing(hpa: Manifest, index: ObjectIndex) -> Iterator[Problem]:
+    ref = hpa.spec.get("scaleTargetRef")
+    if not isinstance(ref, dict):
+        return
+    kind, name = ref.get("kind"), ref.get("name")
+    if not isinstance(kind, str) or not isinstance(name, str) or has_placeholder(name) or has_placeholder(kind):
+        return
+    ns = hpa.namespace
+    found = index.named(kind, ns, name)
+    api_version = ref.get("apiVersion")
+    if found and isinstance(api_version, str) and "/" in api_version and not has_placeholder(api_version):
+        group = api_version.rsplit("/", 1)[0]
+        if not any(m.group == group for m in found):
+            yield Problem(hpa, "/spec/scaleTargetRef/apiVersion", (
+                f"{hpa.ref} scales {kind} '{name}' of API group {group} ({api_version}), but that {kind} is "
+                f"{found[0].api_version}: the autoscaler looks the target up by group and kind, finds none, "
+                f"and scales nothing. Set apiVersion: {found[0].api_version}."))
+        return
+    if found:
+        return
+    others = [m.name for m in index.of_kind(kind) if m.namespace == ns]
+    elsewhere = sorted({m.namespace for m in index.of_kind(kind) if m.name == name})
+    message = f"{hpa.ref} scales {kind} '{name}', but there is no {kind} '{name}' in namespace {ns}"
+    if not elsewhere and not others and not index.templates_in(ns):
+        yield Problem(hpa, "/spec/scaleTargetRef/name", f"{message}, and {none_in_files('workload', ns)}: "
+                      f"{from_elsewhere()}.", "info")
+        return
+    if elsewhere:
+        message += f"; one is {in_namespaces(elsewhere)}, and an autoscaler only scales in its own"
+    hint = did_you_mean(quoted(nearest_name(name, others))) if not elsewhere else ""
+    yield Problem(hpa, "/spec/scaleTargetRef/name",
+                  f"{message}. The autoscaler reports FailedGetScale and scales nothing.{hint}")

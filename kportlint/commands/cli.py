@@ -145,7 +145,7 @@ _FORMATS = ("auto", "text", "json", "github", "sarif", "junit")
               help="Configuration file (default: .kportlint.yaml or pyproject.toml, found upward).")
 @click.option("--select", multiple=True, metavar="RULES",
               help="Only these rules: ids or categories (input, services, workloads, ingress, routes, policies, "
-                   "schema), comma-separated; ALL for every rule.")
+                   "monitoring, schema), comma-separated; ALL for every rule.")
 @click.option("--ignore", multiple=True, metavar="RULES", help="Skip these rules (ids or categories).")
 @click.option("--extend-select", multiple=True, metavar="RULES",
               help="Run these rules too, besides the selected ones (ids or categories).")
@@ -331,7 +331,14 @@ def rules(rule_id: Optional[str]) -> None:
             click.echo(f"{rule.id:<{width}}  {rule.severity:<7}  {rule.category:<{group}}  {rule.title}"
                        f"{' (opt-in)' if rule.opt_in else ''}")
         return
-    rule = catalog.get(rule_id) or next((r for r in catalog.values() if rule_id in r.aliases), None)
+    aliased = [r for r in catalog.values() if rule_id in r.aliases]
+    if rule_id not in catalog and len(aliased) > 1:  # a rule split in several keeps its id as their alias
+        width = max(len(r.id) for r in aliased)
+        click.echo(f"{rule_id} is an alias of {len(aliased)} rules; it selects, ignores and silences all of "
+                   f"them.\n`kportlint rules <rule>` shows each:\n"
+                   + "".join(f"  {r.id:<{width}}  {r.severity:<7}  {r.title}\n" for r in aliased), nl=False)
+        return
+    rule = catalog.get(rule_id) or next(iter(aliased), None)
     if rule is None:
         _fail(f"unknown rule '{rule_id}'; `kportlint rules` lists them")
     click.echo(rule_doc(rule), nl=False)

@@ -11,7 +11,8 @@ from typing import Optional
 from ..index import ObjectIndex
 from ..reporters.text import built_by
 from ..model import Manifest
-from ..k8s.ports import SERVED, UNDECLARED, UNKNOWN, UNRESOLVED, describe_ports, service_ports
+from ..wording import ports_text
+from ..k8s.ports import SERVED, UNDECLARED, UNKNOWN, UNRESOLVED, service_ports
 from ..resolve.routing import endpoint_objects, endpoint_ports, is_selectorless, route_service
 
 _MARKS = {SERVED: "ok", UNRESOLVED: "NO TRAFFIC: name not declared", UNDECLARED: "not declared",
@@ -34,7 +35,7 @@ def describe_routes(index: ObjectIndex, only: Optional[str] = None) -> str:
 
 def _service_block(service: Manifest, index: ObjectIndex) -> str:
     file, where = service.location("")
-    lines = [f"Service {service.namespace}/{service.name}  ({file}:{where.line}){built_by(tuple(service.builds))}"]
+    lines = [f"{service.ref}  ({file}:{where.line}){built_by(tuple(service.builds))}"]
     if service.spec.get("type") == "ExternalName":
         lines.append(f"  ExternalName: DNS alias of {service.spec.get('externalName')!s}; no pods")
         return "\n".join(lines) + "\n"
@@ -61,7 +62,7 @@ def _service_block(service: Manifest, index: ObjectIndex) -> str:
         lines.append(f"  {sp.label()}/{sp.protocol} -> {shown}")
         shown = []  # each workload once, however many files define it
         for match in port_route.matches:
-            ports = describe_ports(list(match.ports)) or describe_ports(match.template.serving_ports()) or "-"
+            ports = ports_text(list(match.ports)) or ports_text(match.template.serving_ports()) or "-"
             shown.append(f"    {match.template.ref}: {_MARKS[match.status]} [{ports}]")
         lines += list(dict.fromkeys(shown))
     skipped = len(service_ports(service)) - len(route.ports)

@@ -29,6 +29,17 @@ def is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
+def is_number_text(value: Any) -> bool:
+    """A port number written as a string ("8080"): ASCII digits only, never '²', which str.isdigit()
+    takes and int() refuses."""
+    return isinstance(value, str) and value.isascii() and value.isdigit()
+
+
+def port_value(value: Any) -> Union[int, str, None]:
+    """A port as a reference holds it: a number or a name; None for anything else."""
+    return value if is_int(value) or isinstance(value, str) else None
+
+
 @dataclass(frozen=True)
 class ServicePort:
     index: int
@@ -67,12 +78,12 @@ def service_ports(service: Manifest) -> list[ServicePort]:
         if target is not None and not (is_int(target) or isinstance(target, str)):
             continue  # 1.5, true or a list: wrong types are the schema's to report
         if is_int(target) and not 0 <= target <= 65535:
-            continue  # the API server rejects it; invalid-port says so
+            continue  # the API server rejects it; port-out-of-range says so
         name = item.get("name") if isinstance(item.get("name"), str) else None
         protocol = item.get("protocol") if isinstance(item.get("protocol"), str) else DEFAULT_PROTOCOL
         protocol = protocol or DEFAULT_PROTOCOL  # the API server defaults "" as it does a missing value
         if protocol not in ("TCP", "UDP", "SCTP") and "$" not in protocol:
-            continue  # rejected by the API server; invalid-port says so
+            continue  # rejected by the API server; port-protocol-invalid says so
         ports.append(ServicePort(i, f"/spec/ports/{i}", name, port, target, protocol))
     return ports
 
@@ -143,23 +154,6 @@ def _flag_before(text: str, at: int) -> str:
 
 def _strings(value: object) -> list[str]:
     return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
-
-
-def describe_port(port: ContainerPort) -> str:
-    text = str(port.number) if port.number is not None else "?"
-    if port.name:
-        text += f" ({port.name})"
-    if port.protocol != DEFAULT_PROTOCOL:
-        text += f"/{port.protocol}"
-    return text
-
-
-def describe_ports(ports: list[ContainerPort]) -> str:
-    """'8000 (web) and 9000 (admin)', without repeats."""
-    texts = list(dict.fromkeys(describe_port(p) for p in ports))
-    if len(texts) <= 1:
-        return "".join(texts)
-    return ", ".join(texts[:-1]) + " and " + texts[-1]
 
 
 def suggest(service_port: ServicePort, declared: list[ContainerPort]) -> Optional[str]:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any, Mapping, Optional, Union
 
+from .names import similar
 from .templating import has_placeholder
 
 # A label the controller adds whose value is not known from the manifests (pod-template-hash).
@@ -151,3 +152,39 @@ def readable_label_selector(value: Any) -> Optional[Selector]:
     if any(has_placeholder(v) for _, v in selector.match_labels):
         return None
     return selector
+
+
+@dataclass(frozen=True)
+class LabelDifference:
+    key: str
+    want: str  # the selector's value
+    have: Optional[str]  # the pods' value; None: they lack the label
+    typo: bool = False  # `have` is a near spelling of `want`: worth a "did you mean"
+
+
+@dataclass(frozen=True)
+class NearMiss:
+    """Pods whose labels nearly match a selector: at most one pair is off, or the values are typos."""
+    template: Any  # the PodTemplate
+    differences: tuple[LabelDifference, ...]
+
+
+def nearest_labels(selector: Selector, templates: list[Any]) -> Optional[NearMiss]:
+    """The pod template whose labels come nearest to the selector's pairs, if one comes near: it has
+    all pairs but one, counting near spellings as present. Another value of a label (another app's
+    name) is shown, but is no typo."""
+    pairs = selector.match_labels
+    best, best_score = None, 0
+    for template in templates:
+        exact = sum(1 for k, v in pairs if template.labels.get(k) == v)
+        near = sum(1 for k, v in pairs if k in template.labels and template.labels[k] != v
+                   and similar(template.labels[k], v))
+        if exact + near >= max(1, len(pairs) - 1) and exact + near > 0 and exact < len(pairs):
+            score = 2 * exact + near
+            if score > best_score:
+                best, best_score = template, score
+    if best is None:
+        return None
+    differences = tuple(LabelDifference(k, v, best.labels.get(k), k in best.labels and similar(best.labels[k], v))
+                        for k, v in pairs if best.labels.get(k) != v)
+    return NearMiss(best, differences)

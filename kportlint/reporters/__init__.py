@@ -6,7 +6,6 @@ from __future__ import annotations
 import functools
 from typing import Callable
 
-from ..engine import RunResult
 from . import github, json, junit, sarif, text
 
 Renderer = Callable[..., str]  # (result, color, summary) -> report

@@ -18,6 +18,7 @@ from ..catalog import Rule
 from ..input.discovery import STDIN
 from ..engine import RunResult
 from ..model import CLUSTER_SCOPED, Finding
+from ..wording import UNNAMED, ref
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/kportlint/kportlint"
@@ -57,11 +58,8 @@ def artifact_location(path: str) -> dict[str, Any]:
 
 
 def object_ref(finding: Finding) -> str:
-    """`Kind namespace/name`, or `Kind name` for cluster-wide kinds, as the messages name objects."""
-    name = finding.name or "<unnamed>"
-    if finding.kind in CLUSTER_SCOPED or not finding.namespace:
-        return f"{finding.kind} {name}"
-    return f"{finding.kind} {finding.namespace}/{name}"
+    """The finding's object, named as the messages name it."""
+    return ref(finding.kind, finding.namespace, finding.name, finding.kind in CLUSTER_SCOPED)
 
 
 def _result(finding: Finding, index: dict[str, int]) -> dict[str, Any]:
@@ -72,7 +70,7 @@ def _result(finding: Finding, index: dict[str, int]) -> dict[str, Any]:
         }
     }
     if finding.kind:
-        location["logicalLocations"] = [{"name": finding.name or "<unnamed>",
+        location["logicalLocations"] = [{"name": finding.name or UNNAMED,
                                          "fullyQualifiedName": object_ref(finding), "kind": "object"}]
     result: dict[str, Any] = {"ruleId": finding.rule}
     if finding.rule in index:
