@@ -38,6 +38,20 @@ def _example(data: dict[str, Any]) -> Example:
 
 
 @dataclass(frozen=True)
+class RuleOption:
+    """A run option a rule declares (rules/<id>.yaml `options:`): its name is the configuration key,
+    and `--<name>` the flag when `flag` is set."""
+
+    name: str
+    rule: str
+    type: str  # size, boolean, version or port-range (kportlint/options.py reads them)
+    description: str
+    default: Any
+    flag: bool = False
+    enables: bool = False  # setting it turns the (opt-in) rule on
+
+
+@dataclass(frozen=True)
 class Rule:
     id: str
     title: str
@@ -49,7 +63,7 @@ class Rule:
     bad: tuple[Example, ...]
     good: tuple[Example, ...]
     aliases: tuple[str, ...] = ()
-    options: Optional[dict[str, Any]] = None
+    options: tuple[RuleOption, ...] = ()
     opt_in: bool = False  # off unless selected by id, category or ALL
 
 
@@ -95,10 +109,22 @@ def read_rules(folder: Path) -> dict[str, Rule]:
             remediation=data["remediation"].strip(),
             bad=tuple(_example(e) for e in examples["bad"]),
             good=tuple(_example(e) for e in examples["good"]),
-            aliases=tuple(data.get("aliases", ())), options=data.get("options"),
+            aliases=tuple(data.get("aliases", ())),
+            options=tuple(RuleOption(name, data["id"], spec["type"], spec["description"].strip(), spec["default"],
+                                     bool(spec.get("flag")), bool(spec.get("enables")))
+                          for name, spec in (data.get("options") or {}).items()),
             opt_in=bool(data.get("opt_in", False)),
         )
+    declared = [option.name for rule in rules.values() for option in rule.options]
+    twice = sorted({name for name in declared if declared.count(name) > 1})
+    if twice:
+        raise CatalogError(f"options declared by more than one rule: {', '.join(twice)}")
     return rules
+
+
+def rule_options(catalog: dict[str, Rule]) -> dict[str, RuleOption]:
+    """Every rule's options, by name."""
+    return {option.name: option for rule in catalog.values() for option in rule.options}
 
 
 def bind(rules: dict[str, Rule], implemented: Iterable[str]) -> None:

@@ -17,11 +17,11 @@ from typing import Any, Mapping, Optional
 
 import jsonschema
 
-from .engine import RunOptions
+from .catalog import load_catalog, rule_names, rule_options
 from .k8s.workloads import TemplateKind
+from .options import OptionValueError, RunOptions, option_schema
 
 CONFIG_NAMES = (".kportlint.yaml", ".kportlint.yml")
-_SIZE_UNITS = {"": 1, "b": 1, "k": 1 << 10, "m": 1 << 20, "g": 1 << 30}
 # Keys that map straight onto a RunOptions field.
 _FIELDS = {
     "select": "select",
@@ -30,9 +30,6 @@ _FIELDS = {
     "extend-ignore": "extend_ignore",
     "namespace": "namespace",
     "schema": "schema",
-    "kubernetes-version": "kubernetes_version",
-    "max-file-size": "max_file_size",
-    "show-unused-suppressions": "show_unused_suppressions",
 }
 
 
@@ -49,19 +46,6 @@ class Config:
     def base(self) -> str:
         """The folder relative paths (exclude, paths) are read from."""
         return str(self.path.parent) if self.path is not None else os.getcwd()
-
-
-def parse_size(value: Any) -> int:
-    """`1048576`, `512KiB`, `32MiB`, `1GiB` -> bytes (K, M, G, KB, MB and GB mean the same binary
-    units). Raises ConfigError."""
-    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
-        return value
-    text = str(value).strip().lower().replace(" ", "")
-    number = text.rstrip("kmgib")
-    unit = text[len(number):].replace("ib", "").replace("b", "")
-    if isinstance(value, bool) or not number.isdigit() or unit not in _SIZE_UNITS:
-        raise ConfigError(f"'{value}' is not a size like 32MiB, 512KiB or 1048576 (bytes); 0 means no limit")
-    return int(number) * _SIZE_UNITS[unit]
 
 
 def find(paths: list[str], cwd: Optional[str] = None) -> Optional[Path]:
@@ -138,10 +122,16 @@ def _as_lists(settings: Any) -> Any:
     return settings
 
 
+def schema() -> dict[str, Any]:
+    """The configuration's JSON Schema: config.schema.json, and a key for each option a rule declares."""
+    base = json.loads((Path(__file__).parent / "config.schema.json").read_text(encoding="utf-8"))
+    base["properties"].update((name, option_schema(option)) for name, option in rule_options(load_catalog()).items())
+    return base
+
+
 @lru_cache(maxsize=1)
 def _validator() -> jsonschema.Validator:
-    schema = json.loads((Path(__file__).parent / "config.schema.json").read_text(encoding="utf-8"))
-    return jsonschema.Draft202012Validator(schema)
+    return jsonschema.Draft202012Validator(schema())
 
 
 def validate(settings: Any, where: str) -> None:
@@ -152,16 +142,12 @@ def validate(settings: Any, where: str) -> None:
         key = ".".join(str(p) for p in error.absolute_path) or "(top level)"
         raise ConfigError(f"{where}: {key}: {_explain(error)}")
     if isinstance(settings, dict) and isinstance(settings.get("rules"), dict):
-        from .catalog import load_catalog
-
         known = load_catalog()
         aliases = {alias for rule in known.values() for alias in rule.aliases}
         for rule in settings["rules"]:
             if rule not in known and rule not in aliases:
                 raise ConfigError(f"{where}: rules.{rule}: unknown rule; `kportlint rules` lists them")
     if isinstance(settings, dict):
-        from .catalog import load_catalog, rule_names
-
         names = rule_names(load_catalog())
         lists = [(key, settings.get(key)) for key in ("select", "ignore", "extend-select", "extend-ignore")]
         lists += [(f"per-file-ignores.{glob}", words) for glob, words in (settings.get("per-file-ignores") or {}).items()]
@@ -170,16 +156,14 @@ def validate(settings: Any, where: str) -> None:
                 if word.strip() not in names:
                     raise ConfigError(f"{where}: {key}: unknown rule or category '{word}'; "
                                       f"`kportlint rules` lists them")
-    if isinstance(settings, dict) and "max-file-size" in settings:
+    if isinstance(settings, dict):
+        declared = rule_options(load_catalog())
+        values = {key: value for key, value in settings.items() if key in declared}
         try:
-            parse_size(settings["max-file-size"])
-        except ConfigError as exc:
-            raise ConfigError(f"{where}: max-file-size: {exc}") from None
-    if isinstance(settings, dict) and "node-port-range" in settings:
-        low, high = (int(n) for n in settings["node-port-range"].split("-"))
-        if not 1 <= low <= high <= 65535:
-            raise ConfigError(f"{where}: node-port-range: '{settings['node-port-range']}' is not a range of "
-                              f"ports like 30000-32767")
+            RunOptions().with_rule_options(**values)
+        except OptionValueError as exc:
+            key = next(k for k in values if _refuses(k, values[k]))
+            raise ConfigError(f"{where}: {key}: {exc}") from None
 
 
 def _explain(error: jsonschema.ValidationError) -> str:
@@ -208,16 +192,14 @@ def apply(options: RunOptions, settings: Mapping[str, Any], base: str = "") -> R
     """`options` with `settings` laid over it. `base` is the folder relative paths are read from."""
     settings = _as_lists(dict(settings))
     validate(settings, "configuration")
+    declared = rule_options(load_catalog())
+    options = options.with_rule_options(**{key: value for key, value in settings.items() if key in declared})
     changes: dict[str, Any] = {}
     for key, value in settings.items():
         if key in _FIELDS:
-            if key == "max-file-size":
-                value = parse_size(value)
             if key in ("select", "ignore", "extend-select", "extend-ignore"):
                 value = tuple(value)
             changes[_FIELDS[key]] = value
-            if key == "kubernetes-version":
-                changes["schema"] = True  # naming a version asks for its schemas, as the Action's input does
         elif key == "rules":
             changes["severities"] = _severities(value)
         elif key == "per-file-ignores":
@@ -232,9 +214,6 @@ def apply(options: RunOptions, settings: Mapping[str, Any], base: str = "") -> R
                 changes["kustomize"] = value  # a command on PATH: the schema allows no path
         elif key == "kustomize-timeout":
             changes["build_timeout"] = float(value)
-        elif key == "node-port-range":
-            low, high = (int(n) for n in value.split("-"))
-            changes["node_port_range"] = (low, high)
         elif key == "pods-from-elsewhere":
             changes["pods_from_elsewhere"] = tuple(
                 (item.get("namespace", ""), tuple(sorted(item.get("labels", {}).items()))) for item in value)
@@ -243,11 +222,17 @@ def apply(options: RunOptions, settings: Mapping[str, Any], base: str = "") -> R
     return dataclasses.replace(options, **changes)
 
 
+def _refuses(key: str, value: Any) -> bool:
+    try:
+        RunOptions().with_rule_options(**{key: value})
+    except OptionValueError:
+        return True
+    return False
+
+
 def _severities(levels: Mapping[str, str]) -> dict[str, str]:
     """Severities by rule id. An alias sets every rule it stands for (a rule split in several keeps
     its old id as their alias); a rule's own id wins over an alias."""
-    from .catalog import load_catalog
-
     catalog = load_catalog()
     severities: dict[str, str] = {}
     for word, level in levels.items():

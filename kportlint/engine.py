@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import BinaryIO, Iterable, Mapping, Optional
 
 from .catalog import Rule, load_catalog, rule_names
@@ -11,12 +12,12 @@ from .checks import ALL_CHECKS
 from .index import ObjectIndex
 from .input.discovery import Excluder
 from .input import kustomize
-from .input.kustomize import DEFAULT_TIMEOUT
 from .input.builds import BuildReport
-from .input.loader import DEFAULT_MAX_FILE_SIZE, load
+from .input.loader import load
 from .model import SEVERITY_RANK, Finding, Manifest, Problem, Settings, SourceFile
-from .k8s.workloads import BUILTIN_KINDS, KindTable, TemplateKind
+from .k8s.workloads import BUILTIN_KINDS, KindTable
 from .k8s.schema import VersionError, resolve_version
+from .options import RunOptions
 from .wording import capped, plural
 from .suppressions import (ANNOTATION, EVERY_RULE, UNKNOWN_SUPPRESSION, UNUSED_SUPPRESSION, Suppressions, annotation_unknown)
 
@@ -27,31 +28,6 @@ class SelectionError(ValueError):
 
 class OptionError(ValueError):
     """An option value the run cannot use (a Kubernetes version without schemas)."""
-
-
-@dataclass
-class RunOptions:
-    select: tuple[str, ...] = ()
-    ignore: tuple[str, ...] = ()
-    extend_select: tuple[str, ...] = ()  # added to the selection (--select's, or the default)
-    extend_ignore: tuple[str, ...] = ()  # added to --ignore
-    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (glob, rules) not reported in those files
-    namespace: str = "default"
-    schema: bool = False  # also check objects against the Kubernetes schema
-    kubernetes_version: Optional[str] = None  # None: the newest the bundled schemas cover
-    max_file_size: int = DEFAULT_MAX_FILE_SIZE  # bytes; 0: no limit
-    severities: Mapping[str, str] = field(default_factory=dict)  # rule id -> off, info, warning, error
-    exclude: tuple[str, ...] = ()  # glob patterns of paths not to lint
-    exclude_base: str = ""  # the folder `exclude` and per-file-ignores globs are relative to ("": the working folder)
-    node_port_range: tuple[int, int] = (30000, 32767)
-    template_kinds: tuple[TemplateKind, ...] = ()  # custom resources that carry a pod template
-    # (namespace or "", label pairs): pods that come from outside the files (pods-from-elsewhere)
-    pods_from_elsewhere: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
-    show_unused_suppressions: bool = False
-    force_exclude: bool = False  # a path named on the command line that `exclude` covers is left out silently
-    build: bool = True  # build kustomizations with kustomize
-    kustomize: Optional[str] = None  # the kustomize or kubectl program (None: the bundled one, else PATH)
-    build_timeout: float = DEFAULT_TIMEOUT  # seconds for one build
 
 
 @dataclass
@@ -132,14 +108,12 @@ def analyse(paths: list[str], options: RunOptions, stdin: Optional[BinaryIO] = N
     for `kportlint routes`) check."""
     catalog = load_catalog()
     enabled = enabled_rules(catalog, options.select, options.ignore + options.extend_ignore, options.schema,
-                            options.extend_select)
-    if options.show_unused_suppressions:
-        enabled.add(UNUSED_SUPPRESSION)
+                            options.extend_select + tuple(sorted(options.enabled_by_options())))
     enabled -= {rule for rule, level in options.severities.items() if level == "off"}
-    version = ""
-    if options.kubernetes_version or any(catalog[r].category == "schema" for r in enabled):
+    values = dict(options.resolved())
+    if values["kubernetes-version"] or any(catalog[r].category == "schema" for r in enabled):
         try:
-            version = resolve_version(options.kubernetes_version)
+            values["kubernetes-version"] = resolve_version(values["kubernetes-version"])
         except VersionError as exc:
             raise OptionError(f"--kubernetes-version: {exc}") from None
     excluded = Excluder(options.exclude, options.exclude_base) if options.exclude else None
@@ -155,7 +129,7 @@ def analyse(paths: list[str], options: RunOptions, stdin: Optional[BinaryIO] = N
                      f"(--force-exclude leaves such paths out without this note)")
     if named_out and len(named_out) == len(paths):  # nothing left to read: that was asked for
         return Analysis(RunResult(notes=notes, excluded=named_out), ObjectIndex([]))
-    loaded = load([p for p in paths if p not in named_out], options.namespace, stdin=stdin, max_file_size=options.max_file_size, excluded=excluded,
+    loaded = load([p for p in paths if p not in named_out], options.namespace, stdin=stdin, max_file_size=values["max-file-size"], excluded=excluded,
                   overrides=overrides, kustomize=builder, build_timeout=options.build_timeout)
     raw: list[tuple[Finding, Optional[Manifest]]] = []
     for diag in loaded.diagnostics:
@@ -164,8 +138,7 @@ def analyse(paths: list[str], options: RunOptions, stdin: Optional[BinaryIO] = N
                                 diag.line, diag.column, builds=diag.builds), None))
     kinds = KindTable(BUILTIN_KINDS + options.template_kinds)
     index = ObjectIndex(loaded.manifests, kinds,
-                        Settings(kubernetes_version=version, node_port_range=options.node_port_range,
-                                 pods_from_elsewhere=options.pods_from_elsewhere), loaded.units)
+                        Settings(MappingProxyType(values), options.pods_from_elsewhere), loaded.units)
     for rule_id, spec in ALL_CHECKS.items():
         if rule_id not in enabled or not check:
             continue

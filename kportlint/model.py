@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Callable, Optional
+from typing import Any, Callable, Mapping, Optional
 
 from .wording import ref
 
@@ -24,14 +24,18 @@ def mapping(value: Any) -> dict[str, Any]:
     """`value` if it is a mapping, else an empty one: manifests may hold any type anywhere."""
     return value if isinstance(value, dict) else {}
 
+
 @dataclass(frozen=True)
 class Settings:
     """What checks may need to know about the run beyond the objects."""
 
-    kubernetes_version: str = ""  # schema folder version ("1.37"); empty: the newest bundled
-    node_port_range: tuple[int, int] = (30000, 32767)
+    # The options rules declare (rules/<id>.yaml), by name, as the run resolved them: every one is here.
+    options: Mapping[str, Any] = field(default_factory=dict)
     # Pods the files do not show, from the configuration: (namespace or "" for any, labels they carry).
     pods_from_elsewhere: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
+
+    def option(self, name: str) -> Any:
+        return self.options[name]
 
     def pods_elsewhere(self, namespace: str, pairs: tuple[tuple[str, str], ...] = ()) -> bool:
         """Whether the configuration says that pods of `namespace` (with these selector pairs) come

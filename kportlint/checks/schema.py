@@ -17,7 +17,7 @@ _REJECTED = "the API server rejects the object, so nothing in it is deployed."
 
 @check("schema-violation")
 def schema_violation(manifest: Manifest, index: ObjectIndex) -> Iterator[Problem]:
-    version = index.settings.kubernetes_version or schema.resolve_version(None)
+    version = index.settings.option("kubernetes-version") or schema.resolve_version(None)
     reported = {join_pointer(*path) for path, _ in non_string_labels(manifest.data)}  # by non-string-label
     for error in schema.errors(version, manifest.data):
         if error.pointer in reported or (manifest.kind == "Ingress" and error.pointer.endswith("/service/namespace")):

@@ -91,7 +91,7 @@ def duplicate_names(service: Manifest) -> Iterator[Problem]:
 
 @check("node-port-out-of-range", kinds=("Service",))
 def node_port_out_of_range(manifest: Manifest, index: ObjectIndex) -> Iterator[Problem]:
-    low, high = index.settings.node_port_range
+    low, high = index.settings.option("node-port-range")
     for entry in entries(manifest):
         node_port = entry.item.get("nodePort")
         if is_int(node_port) and node_port != 0 and not low <= node_port <= high:

@@ -1,4 +1,5 @@
-"""`kportlint routes`: the route a request to each Service takes, as the rules see it.
+"""`kportlint routes`: the route a request to each Service takes, as the rules see it (the command
+and its text).
 
 It reads the same semantics module as the rules (routing.route_service), so the picture and the
 findings cannot disagree.
@@ -6,14 +7,20 @@ findings cannot disagree.
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Optional
 
+import click
+
+from .. import config
+from ..engine import RunOptions, analyse
 from ..index import ObjectIndex
 from ..reporters.text import built_by
 from ..model import Manifest
 from ..wording import ports_text
 from ..k8s.ports import SERVED, UNDECLARED, UNKNOWN, UNRESOLVED, service_ports
 from ..resolve.routing import endpoint_objects, endpoint_ports, is_selectorless, route_service
+from .common import guarded
 
 _MARKS = {SERVED: "ok", UNRESOLVED: "NO TRAFFIC: name not declared", UNDECLARED: "not declared",
           UNKNOWN: "no ports declared"}
@@ -69,3 +76,24 @@ def _service_block(service: Manifest, index: ObjectIndex) -> str:
     if skipped:
         lines.append(f"  ({skipped} port entries without a usable port number are not shown)")
     return "\n".join(lines) + "\n"
+
+
+@click.command()
+@click.argument("paths", nargs=-1, type=str)
+@click.option("--service", "only", metavar="[NAMESPACE/]NAME", help="Show only this Service.")
+@click.option("--namespace", default="default", show_default=True,
+              help="Namespace of objects that do not set metadata.namespace.")
+@guarded
+def routes(paths: tuple[str, ...], only: Optional[str], namespace: str) -> None:
+    """Show the route a request to each Service takes: selector, workloads, and per port the
+    container port that serves it."""
+    targets = list(paths) or ["."]
+    found = config.find(targets)
+    loaded = config.read(found) if found is not None else config.Config(None)
+    options = config.apply(RunOptions(), loaded.settings, loaded.base)  # as lint reads them
+    if click.get_current_context().get_parameter_source("namespace") == click.core.ParameterSource.COMMANDLINE:
+        options = dataclasses.replace(options, namespace=namespace)
+    analysis = analyse(targets, options, check=False)
+    for note in analysis.result.notes:
+        click.echo(note, err=True)
+    click.echo(describe_routes(analysis.index, only), nl=False)
