@@ -10,45 +10,20 @@ from __future__ import annotations
 import codecs
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 from typing import Optional
 
 import pytest
+from manifests import DEPLOYMENT, SERVICE
 
 from kportlint.reporters import REPORTERS
 
 SCRIPT = Path(sys.executable).parent / ("kportlint.exe" if os.name == "nt" else "kportlint")
 
-GOOD = """\
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-spec:
-  selector:
-    matchLabels: {app: web}
-  template:
-    metadata:
-      labels: {app: web}
-    spec:
-      containers:
-        - name: web
-          image: example/web:1
-          ports:
-            - {name: web, containerPort: 8080}
----
-apiVersion: v1
-kind: Service
-metadata:
-  name: web
-spec:
-  selector: {app: web}
-  ports:
-    - port: 80
-      targetPort: http
-"""
+GOOD = DEPLOYMENT.replace("{name: http,", "{name: web,") + "---\n" + SERVICE  # targetPort http: unresolved
 
 
 def cli(*args: str, cwd: Path, stdin: Optional[bytes] = None) -> subprocess.CompletedProcess:
@@ -155,8 +130,10 @@ def test_alias_bomb_is_counted_not_expanded(tmp_path: Path, extra: tuple[str, ..
     with_good(tmp_path, "bomb.yaml", billion_laughs(40).encode())
     _, findings = lint_json(tmp_path, *extra)
     [bomb] = [f for f in findings if f["file"] == "bomb.yaml"]
-    assert (bomb["rule"], bomb["line"]) == ("yaml-unsupported", 1)
+    assert (bomb["rule"], bomb["line"], bomb["column"]) == ("yaml-unsupported", 1, 1)
     assert "alias bomb" in bomb["message"]
+    counted = int(re.search(r"to ([\d,]+) nodes", bomb["message"]).group(1).replace(",", ""))
+    assert counted > 9 ** 40  # counted, not expanded
     assert good_still_linted(findings)
 
 
@@ -271,7 +248,8 @@ def test_bad_size_is_a_usage_error(tmp_path: Path) -> None:
 # --- paths ------------------------------------------------------------------------------------------
 
 def test_missing_path_is_exit_2_naming_it(tmp_path: Path) -> None:
-    done = cli("lint", "nowhere.yaml", cwd=tmp_path)
+    with_good(tmp_path, "x.txt", b"")
+    done = cli("lint", "good.yaml", "nowhere.yaml", cwd=tmp_path)
     assert (done.returncode, done.stdout) == (2, b"")
     assert done.stderr == b"kportlint: error: no such file or directory: nowhere.yaml\n"
 

@@ -1,9 +1,11 @@
 """Every rule skips or reports values of the wrong type; none assumes.
 
-The objects come from the rule examples (so every kind a rule reads is covered, and a new rule's
-kinds join by themselves) plus a few shapes the examples lack. Hypothesis replaces the value at any
-field with a value of another type, or drops the field, and lints the result with every rule on,
-schema included. No run may raise.
+The objects come from the rule examples plus EXTRA, the shapes and kinds the examples lack.
+Hypothesis replaces the value at any field with a value of another type, or drops the field, and
+lints the result with every rule on, schema included. No run may raise. The kinds that must be
+covered come from kportlint itself, not from this file: every kind a registered check declares and
+every kind whose pod template kportlint reads. Each of them is mutated on its own, so a rare kind
+is not left to chance, and a new check's kinds fail here until an object of theirs is added.
 """
 
 from __future__ import annotations
@@ -19,7 +21,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kportlint.catalog import load_catalog
+from kportlint.checks import ALL_CHECKS
 from kportlint.engine import RunOptions, run
+from kportlint.k8s.workloads import BUILTIN_KINDS
 
 EXTRA = """\
 apiVersion: apps/v1
@@ -87,7 +91,143 @@ items:
     kind: Service
     metadata: {name: api, namespace: shop}
     spec: {selector: {app: api, role: stable}, ports: [{port: 80, targetPort: http}]}
+---
+apiVersion: apps/v1
+kind: ReplicaSet
+metadata: {name: cache, namespace: shop}
+spec:
+  replicas: 1
+  selector: {matchLabels: {app: cache}}
+  template:
+    metadata: {labels: {app: cache}}
+    spec: {containers: [{name: cache, image: redis, ports: [{name: redis, containerPort: 6379}]}]}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: cache, namespace: shop}
+spec: {selector: {app: cache}, ports: [{port: 6379, targetPort: redis}]}
+---
+apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: agent, namespace: shop}
+spec:
+  selector: {matchLabels: {app: agent}}
+  template:
+    metadata: {labels: {app: agent}}
+    spec: {containers: [{name: agent, image: agent, ports: [{name: metrics, containerPort: 9100, hostPort: 9100}]}]}
+---
+apiVersion: v1
+kind: ReplicationController
+metadata: {name: legacy, namespace: shop}
+spec:
+  replicas: 1
+  selector: {app: legacy}
+  template:
+    metadata: {labels: {app: legacy}}
+    spec: {containers: [{name: legacy, image: legacy, ports: [{containerPort: 8080}]}]}
+---
+apiVersion: batch/v1
+kind: Job
+metadata: {name: migrate, namespace: shop}
+spec:
+  template:
+    metadata: {labels: {app: migrate}}
+    spec: {containers: [{name: migrate, image: migrate, ports: [{containerPort: 9000}]}], restartPolicy: Never}
+---
+apiVersion: apps.openshift.io/v1
+kind: DeploymentConfig
+metadata: {name: portal, namespace: shop}
+spec:
+  replicas: 1
+  selector: {app: portal}
+  template:
+    metadata: {labels: {app: portal}}
+    spec: {containers: [{name: portal, image: portal, ports: [{name: http, containerPort: 8080}]}]}
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: {name: shop, namespace: shop}
+spec:
+  parentRefs: [{name: gateway}]
+  rules:
+    - matches: [{path: {type: PathPrefix, value: /}}]
+      filters: [{type: RequestMirror, requestMirror: {backendRef: {name: api, port: 80}}}]
+      backendRefs: [{name: api, port: 80}, {name: missing, port: 80}]
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: GRPCRoute
+metadata: {name: cart, namespace: shop}
+spec:
+  parentRefs: [{name: gateway}]
+  rules:
+    - matches: [{method: {service: shop.Cart}}]
+      backendRefs: [{name: api, port: 80}, {name: missing, port: 50051, weight: 1}]
+---
+apiVersion: gateway.networking.k8s.io/v1alpha2
+kind: TCPRoute
+metadata: {name: db, namespace: shop}
+spec:
+  parentRefs: [{name: gateway, sectionName: postgres}]
+  rules: [{backendRefs: [{name: db, port: 5432}, {name: missing, port: 5432}]}]
+---
+apiVersion: gateway.networking.k8s.io/v1alpha2
+kind: TLSRoute
+metadata: {name: api, namespace: shop}
+spec:
+  parentRefs: [{name: gateway, sectionName: tls}]
+  hostnames: [api.example.com]
+  rules: [{backendRefs: [{name: api, port: 80}, {name: missing, port: 443}]}]
+---
+apiVersion: gateway.networking.k8s.io/v1alpha2
+kind: UDPRoute
+metadata: {name: dns, namespace: shop}
+spec:
+  parentRefs: [{name: gateway, sectionName: dns}]
+  rules: [{backendRefs: [{name: missing, port: 53}]}]
+---
+apiVersion: traefik.io/v1alpha1
+kind: IngressRoute
+metadata: {name: shop, namespace: shop}
+spec:
+  entryPoints: [web]
+  routes: [{match: Host(`shop.example.com`), kind: Rule, services: [{name: api, port: 80}, {name: missing, port: 80}]}]
+---
+apiVersion: traefik.io/v1alpha1
+kind: IngressRouteTCP
+metadata: {name: db, namespace: shop}
+spec:
+  entryPoints: [postgres]
+  routes: [{match: HostSNI(`*`), services: [{name: db, port: pg}, {name: missing, port: 5432}]}]
+  tls: {passthrough: true}
+---
+apiVersion: traefik.containo.us/v1alpha1
+kind: IngressRouteUDP
+metadata: {name: dns, namespace: shop}
+spec:
+  entryPoints: [dns]
+  routes: [{services: [{name: api, port: 80}, {name: missing, port: 53}]}]
+---
+apiVersion: traefik.io/v1alpha1
+kind: TraefikService
+metadata: {name: split, namespace: shop}
+spec:
+  weighted:
+    services:
+      - {name: api, port: 80, weight: 3}
+      - {name: missing, port: 80, weight: 1}
+      - {name: mirror, kind: TraefikService}
+---
+apiVersion: traefik.io/v1alpha1
+kind: TraefikService
+metadata: {name: mirror, namespace: shop}
+spec:
+  mirroring: {name: api, port: 80, mirrors: [{name: missing, port: 80, percent: 10}]}
 """
+
+# What kportlint reads, as it declares it: the kinds its checks look at, and the pod-making kinds.
+CHECKED_KINDS = sorted({kind for check in ALL_CHECKS.values() for kind in check.kinds or ()}
+                       | {template.kind for template in BUILTIN_KINDS})
+ROUTE_KINDS = ALL_CHECKS["route-backend-unresolved"].kinds
 
 
 def _bases() -> list[dict[str, Any]]:
@@ -152,8 +292,8 @@ def _replace(value: Any, path: tuple, new: Any, drop: bool) -> Any:
 
 
 @st.composite
-def mutated(draw: st.DrawFn) -> dict[str, Any]:
-    document = draw(st.sampled_from(BASES))
+def mutated(draw: st.DrawFn, bases: list[dict[str, Any]] = BASES) -> dict[str, Any]:
+    document = draw(st.sampled_from(bases))
     paths = _paths(document)
     for _ in range(draw(st.integers(min_value=1, max_value=4))):
         path = draw(st.sampled_from(paths))
@@ -176,17 +316,40 @@ def _dump(documents: list[Any]) -> bytes:
 ALL_RULES = RunOptions(select=("ALL",))
 
 
-def test_bases_cover_every_kind_a_rule_reads() -> None:
-    kinds = {d["kind"] for d in BASES}
-    assert {"Service", "Deployment", "StatefulSet", "Pod", "Endpoints", "EndpointSlice", "CronJob",
-            "Rollout", "List"} <= kinds
-    # the unmutated objects lint cleanly as a whole stream (warms the schema cache, too)
+def test_the_kinds_come_from_the_checks() -> None:
+    assert {"Service", "Deployment", "Pod", "CronJob", "Rollout", "Ingress", "HTTPRoute"} <= set(CHECKED_KINDS)
+    assert set(ROUTE_KINDS) == {"HTTPRoute", "GRPCRoute", "TCPRoute", "TLSRoute", "UDPRoute", "IngressRoute",
+                                "IngressRouteTCP", "IngressRouteUDP", "TraefikService"}
+    # the unmutated objects lint as a whole stream (warms the schema cache, too)
     run(["-"], ALL_RULES, stdin=io.BytesIO(_dump(BASES)))
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_each_route_kind_is_one_the_check_reads() -> None:
+    """EXTRA's routes, which the tests below mutate, are read by route-backend-unresolved (the right
+    kind, API group and shape): each also names a Service that is not there, and is told so."""
+    result = run(["-"], RunOptions(select=("route-backend-unresolved",)), stdin=io.BytesIO(EXTRA.encode()))
+    told = {f.kind for f in result.findings if "Service shop/missing" in f.message}
+    assert told == set(ROUTE_KINDS)
+    assert all("Service shop/missing" in f.message for f in result.findings), [f.message for f in result.findings]
+
+
+@pytest.mark.parametrize("kind", CHECKED_KINDS)
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_wrong_types_in_each_kind_kportlint_reads_never_raise(kind: str, data: st.DataObject) -> None:
+    of_kind = [d for d in BASES if d["kind"] == kind]
+    assert of_kind, f"no {kind} to mutate: add one to EXTRA"
+    broken = data.draw(st.lists(mutated(of_kind), min_size=1, max_size=2))
+    partners = data.draw(st.lists(st.sampled_from(BASES), max_size=3))
+    result = run(["-"], ALL_RULES, stdin=io.BytesIO(_dump(broken + partners)))
+    for finding in result.findings:
+        assert finding.line >= 1 and finding.column >= 1 and finding.message
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(mutated(), min_size=1, max_size=3), st.lists(st.sampled_from(BASES), max_size=3))
 def test_wrong_types_anywhere_never_raise(broken: list[dict], partners: list[dict]) -> None:
+    """Any object, the ones no check names too (ConfigMaps, Endpoints, Lists, kustomizations)."""
     result = run(["-"], ALL_RULES, stdin=io.BytesIO(_dump(broken + partners)))
     for finding in result.findings:
         assert finding.line >= 1 and finding.column >= 1 and finding.message
