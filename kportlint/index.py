@@ -96,6 +96,10 @@ class ObjectIndex:
             common += 1
         return 1 + len(here) - common
 
+    def deployed_together(self, one: Manifest, other: Manifest) -> bool:
+        """In one kustomize build, or one plain file: applied as one set."""
+        return self.distance(one, other) == 0
+
     def _folders(self, manifest: Manifest) -> tuple[str, ...]:
         source = manifest.source
         if source.path not in self._folder_parts:
@@ -218,6 +222,7 @@ class UnitView:
         self.template_kind_of = index.template_kind_of
         self.label_keys = index.label_keys
         self.distance = index.distance
+        self.deployed_together = index.deployed_together
         self.nearest = index.nearest
         self.templates_beside = index.templates_beside
 

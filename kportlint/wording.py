@@ -64,7 +64,7 @@ def port_text(port: Any) -> str:
     text = str(port.number) if port.number is not None else "?"
     if port.name:
         text += f" ({port.name})"
-    if port.protocol != "TCP":
+    if port.protocol != "TCP":  # Kubernetes' default protocol goes unsaid
         text += f"/{port.protocol}"
     return text
 

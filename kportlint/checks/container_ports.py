@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any, Iterator
 
 from ..index import ObjectIndex
-from ..k8s.names import iana_svc_name_problem, port_number_problem
+from ..k8s.names import iana_svc_name_problem, port_number_problem, protocol_of
 from ..k8s.ports import is_int
 from ..k8s.templating import has_placeholder
 from ..model import Container, Manifest, Problem
@@ -29,7 +29,7 @@ class ContainerPortEntry:
 
     @property
     def protocol(self) -> Any:
-        return self.item.get("protocol") or "TCP"  # "" defaults to TCP too
+        return protocol_of(self.item)
 
 
 def entries(manifest: Manifest, index: ObjectIndex) -> list[ContainerPortEntry]:

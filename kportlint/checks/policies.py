@@ -8,7 +8,7 @@ from typing import Any, Iterator, Optional
 from ..index import ObjectIndex
 from ..resolve.elsewhere import pods_may_be_unseen
 from ..model import Manifest, PodTemplate, Problem
-from ..k8s.names import nearest_name
+from ..k8s.names import nearest_name, protocol_of
 from ..k8s.ports import is_number_text
 from ..k8s.selectors import Selector, nearest_labels, readable_label_selector, string_map
 from ..k8s.templating import has_placeholder
@@ -129,7 +129,7 @@ def _named_ports(policy: Manifest, i: int, rule: dict[str, Any], selected: list[
         port = item.get("port")
         if not isinstance(port, str) or not port or is_number_text(port) or has_placeholder(port):
             continue
-        protocol = item.get("protocol") or "TCP"
+        protocol = protocol_of(item)
         if any(p.name == port and p.protocol == protocol for p in declared):
             continue
         names = [p.name for p in declared if p.name]

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any, Iterator
 
 from ..index import ObjectIndex
-from ..k8s.names import dns_label_problem, iana_svc_name_problem, port_number_problem
+from ..k8s.names import dns_label_problem, iana_svc_name_problem, port_number_problem, protocol_of
 from ..k8s.ports import is_int, is_number_text
 from ..k8s.templating import has_placeholder
 from ..model import Manifest, Problem
@@ -32,7 +32,7 @@ class ServicePortEntry:
 
     @property
     def protocol(self) -> Any:
-        return self.item.get("protocol") or "TCP"  # "" defaults to TCP too
+        return protocol_of(self.item)
 
 
 def entries(manifest: Manifest) -> list[ServicePortEntry]:

@@ -9,6 +9,7 @@ from ..index import ObjectIndex
 from ..model import Manifest, Problem, join_pointer
 from ..k8s.selectors import from_label_selector, from_map, non_string_labels
 from ..k8s.workloads import MAP_SELECTOR, dig
+from ..k8s.ports import is_int
 from ..k8s.names import dns_label_problem, nearest_name
 from ..k8s.templating import has_placeholder
 from ..wording import did_you_mean, from_elsewhere, in_namespaces, label_pairs, none_in_files, quoted
@@ -128,7 +129,7 @@ def _addressed_by_name(statefulset: Manifest, service: str, index: ObjectIndex) 
     each other so), or a value in the files of the namespace that names one (`web-0.web`, in a client's
     env or a ConfigMap); "" when there is none."""
     replicas = statefulset.spec.get("replicas")
-    if isinstance(replicas, int) and not isinstance(replicas, bool) and replicas > 1:
+    if is_int(replicas) and replicas > 1:
         return f"it runs {replicas} replicas, which find each other by these names"
     stable = re.compile(rf"(?<![\w.-]){re.escape(statefulset.name)}-\d+\.{re.escape(service)}(?![\w-])")
     others = [m for m in index.manifests if m.namespace == statefulset.namespace and m is not statefulset]

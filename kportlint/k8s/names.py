@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import difflib
 import re
-from typing import Optional
+from typing import Any, Optional
 
 _DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
 _IANA_CHARS = re.compile(r"^[-a-z0-9]+$")
 _HAS_LETTER = re.compile(r"[a-z]")
 PROTOCOLS = ("TCP", "UDP", "SCTP")
+DEFAULT_PROTOCOL = "TCP"
+
+
+def protocol_of(item: dict) -> Any:
+    """A port entry's protocol as the API server defaults it: a missing or empty one is TCP."""
+    return item.get("protocol") or DEFAULT_PROTOCOL
 
 
 def port_number_problem(value: int) -> Optional[str]:

@@ -14,9 +14,8 @@ from dataclasses import dataclass
 from typing import Any, Optional, Union
 
 from ..model import ContainerPort, Manifest, PodTemplate
-from .names import nearest_name
+from .names import DEFAULT_PROTOCOL, PROTOCOLS, nearest_name, protocol_of
 
-DEFAULT_PROTOCOL = "TCP"
 
 # How one pod template answers one Service port.
 SERVED = "served"  # named port resolves, or the number is declared
@@ -80,9 +79,8 @@ def service_ports(service: Manifest) -> list[ServicePort]:
         if is_int(target) and not 0 <= target <= 65535:
             continue  # the API server rejects it; port-out-of-range says so
         name = item.get("name") if isinstance(item.get("name"), str) else None
-        protocol = item.get("protocol") if isinstance(item.get("protocol"), str) else DEFAULT_PROTOCOL
-        protocol = protocol or DEFAULT_PROTOCOL  # the API server defaults "" as it does a missing value
-        if protocol not in ("TCP", "UDP", "SCTP") and "$" not in protocol:
+        protocol = protocol_of(item) if isinstance(item.get("protocol"), (str, type(None))) else DEFAULT_PROTOCOL
+        if protocol not in PROTOCOLS and "$" not in protocol:
             continue  # rejected by the API server; port-protocol-invalid says so
         ports.append(ServicePort(i, f"/spec/ports/{i}", name, port, target, protocol))
     return ports
@@ -139,7 +137,7 @@ def listens_on(template: PodTemplate, number: int) -> bool:
             if not isinstance(item, dict) or not isinstance(item.get("name"), str):
                 continue
             value = item.get("value")
-            value = str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+            value = str(value) if is_int(value) else value
             if isinstance(value, str) and _ENV_NAME.search(item["name"]) and not _CLIENT.search(item["name"]) and (
                     value == str(number) or address.search(" " + value)):
                 return True

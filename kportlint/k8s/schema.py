@@ -18,7 +18,7 @@ import jsonschema
 from jsonschema.exceptions import best_match
 from referencing import Registry, Resource
 
-from .names import nearest_name
+from .names import PROTOCOLS, nearest_name
 from .templating import has_placeholder
 
 try:  # kubernetes-validate ships the schemas as package data
@@ -39,10 +39,10 @@ _ENUMS = {
         "internalTrafficPolicy": ["Cluster", "Local"],
         "ipFamilyPolicy": ["SingleStack", "PreferDualStack", "RequireDualStack"],
     },
-    "io.k8s.api.core.v1.ServicePort": {"protocol": ["TCP", "UDP", "SCTP"]},
-    "io.k8s.api.core.v1.ContainerPort": {"protocol": ["TCP", "UDP", "SCTP"]},
-    "io.k8s.api.core.v1.EndpointPort": {"protocol": ["TCP", "UDP", "SCTP"]},
-    "io.k8s.api.discovery.v1.EndpointPort": {"protocol": ["TCP", "UDP", "SCTP"]},
+    "io.k8s.api.core.v1.ServicePort": {"protocol": list(PROTOCOLS)},
+    "io.k8s.api.core.v1.ContainerPort": {"protocol": list(PROTOCOLS)},
+    "io.k8s.api.core.v1.EndpointPort": {"protocol": list(PROTOCOLS)},
+    "io.k8s.api.discovery.v1.EndpointPort": {"protocol": list(PROTOCOLS)},
     "io.k8s.api.core.v1.Container": {"imagePullPolicy": ["Always", "Never", "IfNotPresent"]},
     "io.k8s.api.core.v1.PodSpec": {"restartPolicy": ["Always", "OnFailure", "Never"],
                                    "dnsPolicy": ["ClusterFirst", "ClusterFirstWithHostNet", "Default", "None"]},

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from typing import Any, Optional
 
 from ..model import Container, ContainerPort, Manifest, PodTemplate, join_pointer
+from .names import DEFAULT_PROTOCOL, protocol_of
+from .ports import is_int
 from .selectors import ANY_VALUE, string_map
 
 LABEL_SELECTOR = "label-selector"  # matchLabels / matchExpressions
@@ -150,7 +152,7 @@ def pod_template(manifest: Manifest, entry: TemplateKind) -> Optional[PodTemplat
     spec = spec if isinstance(spec, dict) else {}
     labels = string_map(dig(template, ("metadata", "labels")))
     replicas = dig(manifest.data, ("spec", "replicas"))
-    replicas = replicas if isinstance(replicas, int) and not isinstance(replicas, bool) else None
+    replicas = replicas if is_int(replicas) else None
     containers = _containers(spec, pointer + "/spec")
     extra = controller_labels(entry.controller, manifest, replicas)
     return PodTemplate(manifest, pointer, labels, extra, containers, replicas)
@@ -164,7 +166,7 @@ def controller_labels(controller: str, manifest: Manifest,
         return {"pod-template-hash": ANY_VALUE}
     if controller == "StatefulSet":
         start = dig(manifest.data, ("spec", "ordinals", "start"))
-        start = start if isinstance(start, int) and not isinstance(start, bool) and start >= 0 else 0
+        start = start if is_int(start) and start >= 0 else 0
         if replicas is None or replicas == 0:
             # Unset replicas may be scaled by an autoscaler, and a StatefulSet scaled to zero is
             # scaled up again: any ordinal may exist, and neither is a routing error.
@@ -220,10 +222,9 @@ def _ports(value: Any, pointer: str) -> list[ContainerPort]:
     for i, item in enumerate(value):
         if not isinstance(item, dict):
             continue
-        number = item.get("containerPort")
-        number = number if isinstance(number, int) and not isinstance(number, bool) else None
+        number = item.get("containerPort") if is_int(item.get("containerPort")) else None
         name = item.get("name") if isinstance(item.get("name"), str) else None
-        protocol = item.get("protocol") if isinstance(item.get("protocol"), str) and item.get("protocol") else "TCP"
+        protocol = protocol_of(item) if isinstance(item.get("protocol"), (str, type(None))) else DEFAULT_PROTOCOL
         ports.append(ContainerPort(number, name, protocol, f"{pointer}/ports/{i}"))
     return ports
 

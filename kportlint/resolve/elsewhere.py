@@ -58,7 +58,11 @@ def pods_made_elsewhere(service: Manifest, selector: Selector, index: ObjectInde
     if index.settings.pods_elsewhere(ns, selector.match_labels):
         return "the configuration (pods-from-elsewhere) says its pods come from elsewhere"
     # A dump that holds the namespace's Pods beside its Endpoints shows what exists: judge the Pods.
-    dumped = {pod.source.path for pod in index.of_kind("Pod") if pod.namespace == ns}
+    pods = [pod for pod in index.of_kind("Pod") if pod.namespace == ns]
+
+    def dumped(owner: Manifest) -> bool:
+        return any(index.deployed_together(owner, pod) for pod in pods)
+
     # For a Service with a selector the control plane owns the Endpoints of that name and fills it
     # from the pods it selects, with a targetRef to each Pod: only such addresses show that pods
     # exist; hand-written ones are overwritten. EndpointSlices are different: the controller manages
@@ -68,12 +72,12 @@ def pods_made_elsewhere(service: Manifest, selector: Selector, index: ObjectInde
         subsets = endpoints.data.get("subsets")
         addresses = [a for s in subsets if isinstance(s, dict) for a in _list(s.get("addresses"))] \
             if isinstance(subsets, list) else []
-        if endpoints.source.path not in dumped and any(_points_at_pod(a) for a in addresses):
+        if not dumped(endpoints) and any(_points_at_pod(a) for a in addresses):
             return f"Endpoints {ns}/{name} lists its pods"
     for endpoint_slice in index.of_kind("EndpointSlice"):
         labels = string_map(endpoint_slice.metadata.get("labels"))
         if (endpoint_slice.namespace == ns and labels.get("kubernetes.io/service-name") == name
-                and endpoint_slice.source.path not in dumped
+                and not dumped(endpoint_slice)
                 and _list(endpoint_slice.data.get("endpoints"))):
             return f"EndpointSlice {ns}/{endpoint_slice.name} lists its endpoints"
     for _, value in selector.match_labels:

@@ -10,7 +10,7 @@ from kportlint.resolve.elsewhere import (keys_labelled_elsewhere, namespace_evid
                                          service_made_by_operator)
 from kportlint.resolve.routing import is_selectorless, route_service, service_selector
 
-from kobjects import custom, deployment, job, manifest, service
+from kobjects import custom, deployment, job, manifest, service, source
 
 
 def owners(templates):
@@ -156,9 +156,9 @@ def test_the_configuration_says_pods_come_from_elsewhere():
     assert pods_made_elsewhere(svc, service_selector(svc), other) is None
 
 
-def endpoints(name, address, path="/r/dump/endpoints.yaml"):
+def endpoints(name, address, path="/r/dump/endpoints.yaml", file=None):
     return manifest({"apiVersion": "v1", "kind": "Endpoints", "metadata": {"name": name},
-                     "subsets": [{"addresses": [address], "ports": [{"port": 8080}]}]}, path)
+                     "subsets": [{"addresses": [address], "ports": [{"port": 8080}]}]}, path, file=file)
 
 
 def test_endpoints_that_point_at_pods_are_evidence():
@@ -173,10 +173,13 @@ def test_endpoints_that_point_at_pods_are_evidence():
 
 def test_endpoints_dumped_beside_the_pods_are_judged_by_the_pods():
     svc = service("web", {"app": "web"})
-    listed = endpoints("web", {"ip": "10.0.0.1", "targetRef": {"kind": "Pod"}}, path="/r/dump/all.yaml")
+    dump = source("/r/dump/all.yaml")  # one file, as `kubectl get -o yaml` writes it
+    listed = endpoints("web", {"ip": "10.0.0.1", "targetRef": {"kind": "Pod"}}, file=dump)
     pod = manifest({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "web-1", "labels": {"app": "api"}}},
-                   "/r/dump/all.yaml")
+                   file=dump)
     assert pods_made_elsewhere(svc, service_selector(svc), ObjectIndex([svc, listed, pod])) is None
+    elsewhere = manifest(pod.data, "/r/other/pods.yaml")  # Pods in another file are no dump of these Endpoints
+    assert pods_made_elsewhere(svc, service_selector(svc), ObjectIndex([svc, listed, elsewhere])) is not None
 
 
 def test_an_endpoint_slice_for_the_service_is_evidence():
