@@ -17,7 +17,7 @@ CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 SCRIPT = Path(sys.executable).parent / "kportlint"
 REPOSITORIES = sorted(p.name for p in CORPUS.iterdir() if p.is_dir()) if CORPUS.is_dir() else []
 
-pytestmark = pytest.mark.skipif(not REPOSITORIES, reason=f"no corpus at {CORPUS}")
+pytestmark = [pytest.mark.corpus, pytest.mark.skipif(not REPOSITORIES, reason=f"no corpus at {CORPUS}")]
 
 FINDING_KEYS = {"rule", "severity", "message", "file", "line", "column", "kind", "name", "namespace", "pointer",
                 "builds"}

@@ -42,7 +42,7 @@ from kportlint.resolve.routing import route_service
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 REPOSITORIES = sorted(p for p in CORPUS.iterdir() if p.is_dir()) if CORPUS.is_dir() else []
 
-pytestmark = pytest.mark.skipif(not REPOSITORIES, reason=f"no corpus at {CORPUS}")
+pytestmark = [pytest.mark.corpus, pytest.mark.skipif(not REPOSITORIES, reason=f"no corpus at {CORPUS}")]
 
 UNDECLARED = "target-port-undeclared"
 UNRESOLVED = "target-port-unresolved"

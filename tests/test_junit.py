@@ -1,5 +1,6 @@
-"""`--format junit` end to end: the installed console script on small manifests, every report
-validated against the Jenkins xUnit plugin's junit-10.xsd (tests/schemas/, see its README)."""
+"""`--format junit` on small manifests, every report validated against the Jenkins xUnit plugin's
+junit-10.xsd (tests/schemas/, see its README). The runs go through click's CliRunner in this process;
+the stdin test runs the installed console script end to end."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from pathlib import Path
 
 import pytest
 import xmlschema
+from clirun import invoke
 from manifests import write
 
 SCHEMA = xmlschema.XMLSchema(Path(__file__).parent / "schemas" / "junit-10.xsd")
@@ -76,10 +78,9 @@ spec:
 
 
 def kportlint(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
-    env.pop("GITHUB_ACTIONS", None)
-    env.pop("GITHUB_STEP_SUMMARY", None)
-    return subprocess.run([str(SCRIPT), *args], cwd=cwd, capture_output=True, text=True, env=env, timeout=120)
+    """`kportlint ARGS` in this process, in the shape of a finished process."""
+    done = invoke(*args, cwd=cwd)
+    return subprocess.CompletedProcess(["kportlint", *args], done.exit_code, done.stdout, done.stderr)
 
 
 def junit(folder: Path, *options: str) -> tuple[ET.Element, list[dict], int]:

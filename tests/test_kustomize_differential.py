@@ -46,7 +46,7 @@ def _with_kustomizations() -> list[str]:
 
 REPOSITORIES = _with_kustomizations()
 
-pytestmark = pytest.mark.skipif(not CORPUS.is_dir(), reason=f"no corpus at {CORPUS}")
+pytestmark = [pytest.mark.corpus, pytest.mark.skipif(not CORPUS.is_dir(), reason=f"no corpus at {CORPUS}")]
 
 Key = tuple[str, str, str, str, str]  # rule, severity, kind, namespace, name
 
