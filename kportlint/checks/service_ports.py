@@ -102,7 +102,7 @@ def node_port_out_of_range(manifest: Manifest, index: ObjectIndex) -> Iterator[P
 
 
 @check("target-port-quoted-number", kinds=("Service",))
-def target_portis_number_text(manifest: Manifest, index: ObjectIndex) -> Iterator[Problem]:
+def target_port_quoted_number(manifest: Manifest, index: ObjectIndex) -> Iterator[Problem]:
     for entry in entries(manifest):
         target = entry.item.get("targetPort")
         if _written(target) and is_number_text(target):
