@@ -13,7 +13,7 @@ from ..resolve.routing import (ServiceRoute, endpoint_objects, endpoint_ports, i
 from ..resolve.elsewhere import keys_labelled_elsewhere, namespace_evidence, pods_made_elsewhere
 from ..k8s.selectors import Selector, nearest_labels
 from ..k8s.templating import has_placeholder
-from ..wording import from_elsewhere, in_namespaces, label_pairs, listing, near_miss, none_in_files
+from ..wording import from_elsewhere, in_namespaces, label_pairs, listing, near_miss, none_in_files, ref
 from .registry import check
 from .target_ports import with_ports
 
@@ -62,10 +62,11 @@ def dangling_service(service: Manifest, index: ObjectIndex) -> Iterator[Problem]
             f"operator, a chart), so the files cannot tell whether it has endpoints."), severity="info")
         return
     evidence = namespace_evidence(index, ns)
-    if evidence:
+    if evidence is not None:
+        routed = f"{evidence.source.ref} sends traffic to {ref('Service', evidence.namespace, evidence.name)}"
         yield Problem(service, "/spec/selector", message + (
-            f" But {evidence}: objects of this namespace come from outside the files, so its pods may "
-            f"too, and the files cannot tell."), severity="info")
+            f" But {routed}, which the files do not define: objects of this namespace come from outside the "
+            f"files, so its pods may too, and the files cannot tell."), severity="info")
         return
     hint = _nearest(selector, _not_taken(service, templates, index))
     yield Problem(service, "/spec/selector", message + " " + (

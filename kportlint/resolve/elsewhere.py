@@ -9,6 +9,7 @@ namespace and build (through `index.answer`).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Optional
 
 from ..index import ObjectIndex
@@ -19,24 +20,40 @@ from ..k8s.workloads import mappings
 
 _ROUTES = ("HTTPRoute", "GRPCRoute", "TCPRoute", "TLSRoute", "UDPRoute")
 
+# What the evidence is (Evidence.reason).
+ROUTED_TO_MISSING = "routed-to-missing"  # `source` sends traffic to Service namespace/name, not in the files
+CONFIGURED = "configured"  # the configuration (pods-from-elsewhere) says so
+ENDPOINTS = "endpoints"  # `source`, an Endpoints or EndpointSlice, lists the pods
+MADE_BY = "made-by"  # `source`, a custom resource, may create them
 
-def namespace_evidence(index: ObjectIndex, namespace: str) -> str:
+
+@dataclass(frozen=True)
+class Evidence:
+    """Why an object the files lack may exist all the same, as facts; checks word it."""
+
+    reason: str
+    source: Optional[Manifest] = None  # the object that shows it
+    namespace: str = ""  # ROUTED_TO_MISSING: the missing Service's namespace and name
+    name: str = ""
+
+
+def namespace_evidence(index: ObjectIndex, namespace: str) -> Optional[Evidence]:
     """Evidence that objects of the namespace come from outside the files: a route or Ingress there
-    sends traffic to a Service the files do not define. "" when there is none."""
-    def compute() -> dict[str, str]:
+    sends traffic to a Service the files do not define. None when there is none."""
+    def compute() -> dict[str, Evidence]:
         services: dict[str, list[str]] = {}
         for service in index.of_kind("Service"):
             services.setdefault(service.namespace, []).append(service.name)
-        found: dict[str, str] = {}
+        found: dict[str, Evidence] = {}
         for kind in ("Ingress",) + _ROUTES:
             for manifest in index.of_kind(kind):
                 for ns, name in _referenced_services(manifest):
                     # A name close to one that is here is a typo, no evidence of anything elsewhere.
                     if ns not in found and not index.named("Service", ns, name) and \
                             not nearest_name(name, services.get(ns, [])):
-                        found[ns] = f"{manifest.ref} sends traffic to Service {ns}/{name}, which the files do not define"
+                        found[ns] = Evidence(ROUTED_TO_MISSING, manifest, ns, name)
         return found
-    return index.answer("namespace-evidence", compute).get(namespace, "")
+    return index.answer("namespace-evidence", compute).get(namespace)
 
 
 def pods_may_be_unseen(index: ObjectIndex, namespace: str, selector: Optional[Selector] = None) -> bool:
@@ -46,17 +63,17 @@ def pods_may_be_unseen(index: ObjectIndex, namespace: str, selector: Optional[Se
     about *some* pods of a namespace (policies, monitors), never for a named object."""
     pairs = selector.match_labels if selector is not None else ()
     return index.settings.pods_elsewhere(namespace, pairs) or bool(index.custom_resources_in(namespace)) \
-        or bool(namespace_evidence(index, namespace))
+        or namespace_evidence(index, namespace) is not None
 
 
-def pods_made_elsewhere(service: Manifest, selector: Selector, index: ObjectIndex) -> Optional[str]:
+def pods_made_elsewhere(service: Manifest, selector: Selector, index: ObjectIndex) -> Optional[Evidence]:
     """Evidence that the Service's pods exist although no linted manifest holds their template:
     the configuration says so, its Endpoints or EndpointSlices list addresses in a set without Pods
     (test fixtures, a partial dump), or a selector value names a custom resource in the namespace,
     whose operator creates the pods (a CloudNativePG Cluster, a Prometheus, a Flux HelmRelease)."""
     ns, name = service.namespace, service.name
     if index.settings.pods_elsewhere(ns, selector.match_labels):
-        return "the configuration (pods-from-elsewhere) says its pods come from elsewhere"
+        return Evidence(CONFIGURED)
     # A dump that holds the namespace's Pods beside its Endpoints shows what exists: judge the Pods.
     pods = [pod for pod in index.of_kind("Pod") if pod.namespace == ns]
 
@@ -73,16 +90,16 @@ def pods_made_elsewhere(service: Manifest, selector: Selector, index: ObjectInde
         addresses = [a for s in subsets if isinstance(s, dict) for a in _list(s.get("addresses"))] \
             if isinstance(subsets, list) else []
         if not dumped(endpoints) and any(_points_at_pod(a) for a in addresses):
-            return f"Endpoints {ns}/{name} lists its pods"
+            return Evidence(ENDPOINTS, endpoints)
     for endpoint_slice in index.of_kind("EndpointSlice"):
         labels = string_map(endpoint_slice.metadata.get("labels"))
         if (endpoint_slice.namespace == ns and labels.get("kubernetes.io/service-name") == name
                 and not dumped(endpoint_slice)
                 and _list(endpoint_slice.data.get("endpoints"))):
-            return f"EndpointSlice {ns}/{endpoint_slice.name} lists its endpoints"
+            return Evidence(ENDPOINTS, endpoint_slice)
     for _, value in selector.match_labels:
         for resource in index.custom_resources_named(ns, value):
-            return f"{resource.kind} {ns}/{value} may create its pods"
+            return Evidence(MADE_BY, resource)
     return None
 
 

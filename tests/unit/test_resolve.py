@@ -6,8 +6,9 @@ from kportlint.index import ObjectIndex
 from kportlint.k8s.ports import SERVED, UNDECLARED, UNKNOWN, UNRESOLVED
 from kportlint.k8s.selectors import from_map
 from kportlint.model import Settings
-from kportlint.resolve.elsewhere import (keys_labelled_elsewhere, namespace_evidence, pods_made_elsewhere,
-                                         service_made_by_operator)
+from kportlint.resolve.elsewhere import (CONFIGURED, ENDPOINTS, MADE_BY, ROUTED_TO_MISSING, Evidence,
+                                        keys_labelled_elsewhere, namespace_evidence, pods_made_elsewhere,
+                                        service_made_by_operator)
 from kportlint.resolve.routing import is_selectorless, route_service, service_selector
 
 from kobjects import custom, deployment, job, manifest, service, source
@@ -122,23 +123,24 @@ def http_route(name, refs, namespace="shop"):
 
 
 def test_an_ingress_to_a_service_the_files_lack_is_evidence():
-    index = ObjectIndex([ingress("front", "checkout")])
-    assert namespace_evidence(index, "shop") == \
-        "Ingress shop/front sends traffic to Service shop/checkout, which the files do not define"
-    assert namespace_evidence(index, "default") == ""
+    front = ingress("front", "checkout")
+    index = ObjectIndex([front])
+    assert namespace_evidence(index, "shop") == Evidence(ROUTED_TO_MISSING, front, "shop", "checkout")
+    assert namespace_evidence(index, "default") is None
 
 
 def test_an_ingress_to_a_defined_service_or_a_typo_of_one_is_no_evidence():
     assert namespace_evidence(ObjectIndex([ingress("i", "checkout"), service("checkout", {}, namespace="shop")]),
-                              "shop") == ""
+                              "shop") is None
     assert namespace_evidence(ObjectIndex([ingress("i", "chekout"), service("checkout", {}, namespace="shop")]),
-                              "shop") == ""
+                              "shop") is None
 
 
 def test_a_route_names_the_namespace_of_its_backend():
     index = ObjectIndex([http_route("r", [{"name": "api", "namespace": "backend"}, {"name": "x", "kind": "Other"}])])
-    assert "Service backend/api" in namespace_evidence(index, "backend")
-    assert namespace_evidence(index, "shop") == ""
+    found = namespace_evidence(index, "backend")
+    assert (found.reason, found.namespace, found.name) == (ROUTED_TO_MISSING, "backend", "api")
+    assert namespace_evidence(index, "shop") is None
 
 
 # -- pods_made_elsewhere -----------------------------------------------------------------------------
@@ -151,7 +153,7 @@ def test_the_configuration_says_pods_come_from_elsewhere():
     svc = service("web", {"app": "web"})
     for entry in (("default", ()), ("", (("app", "web"),))):
         index = ObjectIndex([svc], settings=Settings(pods_from_elsewhere=(entry,)))
-        assert "pods-from-elsewhere" in pods_made_elsewhere(svc, service_selector(svc), index)
+        assert pods_made_elsewhere(svc, service_selector(svc), index) == Evidence(CONFIGURED)
     other = ObjectIndex([svc], settings=Settings(pods_from_elsewhere=(("shop", ()), ("", (("app", "api"),)))))
     assert pods_made_elsewhere(svc, service_selector(svc), other) is None
 
@@ -164,8 +166,7 @@ def endpoints(name, address, path="/r/dump/endpoints.yaml", file=None):
 def test_endpoints_that_point_at_pods_are_evidence():
     svc = service("web", {"app": "web"})
     listed = endpoints("web", {"ip": "10.0.0.1", "targetRef": {"kind": "Pod", "name": "web-1"}})
-    assert pods_made_elsewhere(svc, service_selector(svc), ObjectIndex([svc, listed])) == \
-        "Endpoints default/web lists its pods"
+    assert pods_made_elsewhere(svc, service_selector(svc), ObjectIndex([svc, listed])) == Evidence(ENDPOINTS, listed)
     # a hand-written address is overwritten by the control plane; another Service's Endpoints say nothing
     for other in (endpoints("web", {"ip": "10.0.0.1"}), endpoints("api", {"ip": "10.0.0.1", "targetRef": {"kind": "Pod"}})):
         assert pods_made_elsewhere(svc, service_selector(svc), ObjectIndex([svc, other])) is None
@@ -187,8 +188,9 @@ def test_an_endpoint_slice_for_the_service_is_evidence():
     data = {"apiVersion": "discovery.k8s.io/v1", "kind": "EndpointSlice",
             "metadata": {"name": "web-abc", "labels": {"kubernetes.io/service-name": "web"}},
             "endpoints": [{"addresses": ["10.0.0.1"]}]}
-    assert pods_made_elsewhere(svc, service_selector(svc), ObjectIndex([svc, manifest(data)])) == \
-        "EndpointSlice default/web-abc lists its endpoints"
+    endpoint_slice = manifest(data)
+    assert pods_made_elsewhere(svc, service_selector(svc), ObjectIndex([svc, endpoint_slice])) == \
+        Evidence(ENDPOINTS, endpoint_slice)
     empty = manifest({**data, "endpoints": []})
     assert pods_made_elsewhere(svc, service_selector(svc), ObjectIndex([svc, empty])) is None
 
@@ -197,8 +199,7 @@ def test_a_custom_resource_named_by_a_selector_value_is_evidence():
     svc = service("pg-rw", {"cnpg.io/cluster": "pg"})
     cluster = custom("postgresql.cnpg.io/v1", "Cluster", "pg")
     certificate = custom("cert-manager.io/v1", "Certificate", "pg")
-    assert pods_made_elsewhere(svc, service_selector(svc), ObjectIndex([svc, cluster])) == \
-        "Cluster default/pg may create its pods"
+    assert pods_made_elsewhere(svc, service_selector(svc), ObjectIndex([svc, cluster])) == Evidence(MADE_BY, cluster)
     assert pods_made_elsewhere(svc, service_selector(svc), ObjectIndex([svc, certificate])) is None
 
 
