@@ -129,8 +129,9 @@ def analyse(paths: list[str], options: RunOptions, stdin: Optional[BinaryIO] = N
                      f"(--force-exclude leaves such paths out without this note)")
     if named_out and len(named_out) == len(paths):  # nothing left to read: that was asked for
         return Analysis(RunResult(notes=notes, excluded=named_out), ObjectIndex([]))
-    loaded = load([p for p in paths if p not in named_out], options.namespace, stdin=stdin, max_file_size=values["max-file-size"], excluded=excluded,
-                  overrides=overrides, kustomize=builder, build_timeout=options.build_timeout)
+    loaded = load([p for p in paths if p not in named_out], options.namespace, stdin=stdin,
+                  max_file_size=values["max-file-size"], excluded=excluded, overrides=overrides, kustomize=builder,
+                  build_timeout=options.build_timeout)
     raw: list[tuple[Finding, Optional[Manifest]]] = []
     for diag in loaded.diagnostics:
         if diag.rule in enabled:

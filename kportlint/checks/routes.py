@@ -44,7 +44,7 @@ def _gateway_route(route: Manifest, index: ObjectIndex) -> Iterator[Problem]:
             continue  # a ServiceImport, an InferencePool...: not a Service
         name = ref.get("name")
         namespace = ref.get("namespace") if isinstance(ref.get("namespace"), str) else route.namespace
-        lead = f"{route.ref} sends traffic to Service {namespace}/{name}"
+        lead = f"{route.ref} sends traffic to {object_ref('Service', namespace, name)}"
         if namespace != route.namespace and not _granted(index, route, namespace, name) \
                 and (namespace, name) not in _parent_services(route):
             yield Problem(route, pointer + "/namespace", (
@@ -121,8 +121,8 @@ def _traefik_route(route: Manifest, index: ObjectIndex) -> Iterator[Problem]:
         if port is None and route.kind != "TraefikService" and index.named("Service", namespace, name) and not \
                 any(s.spec.get("type") == "ExternalName" for s in index.named("Service", namespace, name)):
             yield Problem(route, pointer, (
-                f"{route.ref} sends traffic to Service {namespace}/{name} without a port: Traefik needs the "
-                f"Service port (a number or a name) for a Kubernetes Service, so it drops this service "
+                f"{route.ref} sends traffic to {object_ref('Service', namespace, name)} without a port: Traefik "
+                f"needs the Service port (a number or a name) for a Kubernetes Service, so it drops this service "
                 f"(\"service port not defined\") and the route has no server."))
             continue
         fault = check_backend(index, namespace, name, port, route.namespace)

@@ -40,7 +40,7 @@ def entries(manifest: Manifest) -> list[ServicePortEntry]:
     raw = manifest.spec.get("ports") if manifest.kind == "Service" and manifest.api_version == "v1" else None
     if not isinstance(raw, list):
         return []
-    what = f"Service {manifest.namespace}/{manifest.name}"
+    what = manifest.ref
     return [ServicePortEntry(f"/spec/ports/{i}", what, f"port {item.get('port')}" if is_int(item.get("port"))
                              else f"port #{i + 1}", item) for i, item in enumerate(raw) if isinstance(item, dict)]
 

@@ -1,1 +1,2 @@
-"""Queries over the object index that return structured verdicts: a Service's route, a backend, evidence from elsewhere."""
+"""Queries over the object index that return structured verdicts: a Service's route, a backend
+reference, evidence of objects made elsewhere."""
