@@ -19,7 +19,7 @@ import jsonschema
 
 from .catalog import load_catalog, rule_names, rule_options
 from .k8s.workloads import TemplateKind
-from .options import OptionValueError, RunOptions, option_schema
+from .options import TYPES, OptionValueError, RunOptions, option_schema
 
 CONFIG_NAMES = (".kportlint.yaml", ".kportlint.yml")
 # Keys that map straight onto a RunOptions field.
@@ -167,6 +167,18 @@ def validate(settings: Any, where: str) -> None:
 
 
 def _explain(error: jsonschema.ValidationError) -> str:
+    path = list(error.absolute_path)
+    declared = rule_options(load_catalog())
+    option = declared.get(path[0]) if len(path) == 1 and isinstance(path[0], str) else None
+    if option is not None and option.type == "version" and isinstance(error.instance, (int, float)) \
+            and not isinstance(error.instance, bool):
+        return (f"{error.instance!r} is a number, not a version: quote it ({option.name}: \"1.30\"), "
+                f"since YAML reads an unquoted 1.30 as 1.3")
+    if option is not None and error.validator == "pattern":
+        try:  # the option's own type says what it takes
+            TYPES[option.type].parse(error.instance)
+        except OptionValueError as exc:
+            return str(exc)
     if error.validator == "additionalProperties":
         allowed = sorted((error.schema.get("properties") or {}).keys())
         unknown = sorted(set(error.instance) - set(allowed)) if isinstance(error.instance, dict) else []
@@ -174,10 +186,6 @@ def _explain(error: jsonschema.ValidationError) -> str:
         return f"unknown key '{name}'; allowed: {', '.join(allowed)}"
     if error.validator == "enum":
         return f"{error.instance!r} is not allowed; use one of {', '.join(map(str, error.validator_value))}"
-    if error.validator == "type" and isinstance(error.instance, (int, float)) and not isinstance(error.instance, bool) \
-            and list(error.absolute_path) == ["kubernetes-version"]:
-        return (f"{error.instance!r} is a number, not a version: quote it (kubernetes-version: \"1.30\"), "
-                f"since YAML reads an unquoted 1.30 as 1.3")
     if error.validator == "type":
         return f"{error.instance!r} is not {error.validator_value if isinstance(error.validator_value, str) else ' or '.join(error.validator_value)}"
     if error.validator == "pattern":

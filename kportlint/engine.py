@@ -42,7 +42,8 @@ class RunResult:
     skipped: list[str] = field(default_factory=list)  # files left out as no manifest (JSON with comments)
     excluded: list[str] = field(default_factory=list)  # paths named on the command line that exclude covers
     notes: list[str] = field(default_factory=list)  # said once on stderr (kustomizations not built)
-    rules: dict[str, Rule] = field(default_factory=load_catalog)  # every rule's metadata, for the reporters
+    # every rule's metadata, for the reporters (read-only: it is the catalog's cached dict)
+    rules: Mapping[str, Rule] = field(default_factory=lambda: MappingProxyType(load_catalog()))
 
     @property
     def unbuilt_files(self) -> int:
@@ -126,7 +127,7 @@ def analyse(paths: list[str], options: RunOptions, stdin: Optional[BinaryIO] = N
     if named_out and not options.force_exclude:
         notes.append(f"kportlint: note: {', '.join(named_out)} {'is' if len(named_out) == 1 else 'are'} named on "
                      f"the command line but excluded by the configuration's exclude, so not linted "
-                     f"(--force-exclude leaves such paths out without this note)")
+                     f"(--force-exclude leaves such paths out without this note).")
     if named_out and len(named_out) == len(paths):  # nothing left to read: that was asked for
         return Analysis(RunResult(notes=notes, excluded=named_out), ObjectIndex([]))
     loaded = load([p for p in paths if p not in named_out], options.namespace, stdin=stdin,
@@ -158,7 +159,7 @@ def analyse(paths: list[str], options: RunOptions, stdin: Optional[BinaryIO] = N
         why = "building is turned off" if not options.build else "no kustomize found"
         notes.append(f"kportlint: note: {plural(loaded.not_built, 'kustomization')} not built ({why}), so "
                      f"{'its' if loaded.not_built == 1 else 'their'} files were linted as plain manifests, "
-                     f"with routing verdicts at most info")
+                     f"with routing verdicts at most info.")
     result = RunResult(_unique_sorted(findings), len(loaded.files), loaded.documents, len(loaded.manifests),
                        builds=loaded.builds, unbuilt=loaded.unbuilt, notes=notes,
                        paths=[f.path for f in loaded.files], skipped=loaded.skipped, excluded=named_out)

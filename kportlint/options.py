@@ -19,6 +19,7 @@ class OptionValueError(ValueError):
 
 
 _SIZE_UNITS = {"": 1, "b": 1, "k": 1 << 10, "m": 1 << 20, "g": 1 << 30}
+_SIZE = re.compile(r"([0-9]+)\s*(?:([kmg])i?b?|(b))?")
 _VERSION = r"^v?[0-9]+\.[0-9]+(\.[0-9]+)?$"
 
 
@@ -27,12 +28,10 @@ def parse_size(value: Any) -> int:
     units)."""
     if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
         return value
-    text = str(value).strip().lower().replace(" ", "")
-    number = text.rstrip("kmgib")
-    unit = text[len(number):].replace("ib", "").replace("b", "")
-    if isinstance(value, bool) or not number.isdigit() or unit not in _SIZE_UNITS:
+    match = None if isinstance(value, bool) else _SIZE.fullmatch(str(value).strip().lower())
+    if match is None:
         raise OptionValueError(f"'{value}' is not a size like 32MiB, 512KiB or 1048576 (bytes); 0 means no limit")
-    return int(number) * _SIZE_UNITS[unit]
+    return int(match.group(1)) * _SIZE_UNITS[match.group(2) or ""]
 
 
 def parse_port_range(value: Any) -> tuple[int, int]:
@@ -71,6 +70,17 @@ TYPES: dict[str, OptionType] = {
     "version": OptionType(_version, {"type": "string", "pattern": _VERSION}, "X.Y"),
     "port-range": OptionType(parse_port_range, {"type": "string", "pattern": "^[0-9]+-[0-9]+$"}, "LOW-HIGH"),
 }
+
+
+def shown_default(option: RuleOption) -> str:
+    """The declared default as a user writes it (32MiB, not 33554432); "" for none."""
+    if option.default in (None, False):
+        return ""
+    if option.type == "size" and isinstance(option.default, int):
+        for unit, shift in (("GiB", 30), ("MiB", 20), ("KiB", 10)):
+            if option.default and option.default % (1 << shift) == 0:
+                return f"{option.default >> shift}{unit}"
+    return str(option.default)
 
 
 def option_schema(option: RuleOption) -> dict[str, Any]:
@@ -121,4 +131,4 @@ class RunOptions:
         """The opt-in rules that a set option turns on (naming a Kubernetes version, say)."""
         declared = rule_options(load_catalog())
         return {declared[name].rule for name, value in self.rule_options.items()
-                if name in declared and declared[name].enables and value not in (None, False)}
+                if name in declared and declared[name].enables and value is not None and value is not False}

@@ -19,7 +19,8 @@ import pytest
 
 from kportlint import config
 from kportlint.catalog import load_catalog
-from kportlint.engine import RunOptions, run
+from kportlint.engine import run
+from kportlint.options import RunOptions
 from kportlint.model import Finding
 
 EXPECT = re.compile(r'#\s*expect:\s*(?P<rule>[a-z0-9-]+)(?P<texts>(?:\s+"[^"]*")*)')

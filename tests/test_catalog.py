@@ -14,7 +14,8 @@ from kportlint import config
 from kportlint.catalog import ENGINE_RULES, CatalogError, bind, load_catalog, read_rules, rule_names, rules_dir
 from kportlint.checks import ALL_CHECKS
 from kportlint.commands.cli import main
-from kportlint.engine import RunOptions, enabled_rules
+from kportlint.engine import enabled_rules
+from kportlint.options import RunOptions
 from kportlint.input.loader_rules import LOADER_RULES
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -357,7 +357,7 @@ def test_a_named_excluded_path_is_said_unless_forced(tmp_path: Path):
     assert done.exit_code == 0 and "0 files" in done.stdout
     assert done.stderr == ("kportlint: note: vendor/service.yaml is named on the command line but excluded by the "
                            "configuration's exclude, so not linted (--force-exclude leaves such paths out without "
-                           "this note)\n")
+                           "this note).\n")
     forced = run("lint", "--force-exclude", "vendor/service.yaml", cwd=tmp_path)
     assert (forced.exit_code, forced.stderr) == (0, "")
     listed = run("lint", "--show-files", "vendor", cwd=tmp_path)
@@ -413,7 +413,7 @@ def test_no_kustomize_says_so_once_and_caps_routing_verdicts(tmp_path: Path):
     done = run("lint", "--no-kustomize", "--format", "json", str(tmp_path))
     assert done.exit_code == 0, done.stdout + done.stderr
     assert done.stderr == ("kportlint: note: 1 kustomization not built (building is turned off), so its files were "
-                           "linted as plain manifests, with routing verdicts at most info\n")
+                           "linted as plain manifests, with routing verdicts at most info.\n")
     [finding] = json.loads(done.stdout)["findings"]
     assert finding["rule"] == "target-port-unresolved" and finding["severity"] == "info"
     assert "kustomize was not run" in finding["message"]

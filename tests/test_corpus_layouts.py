@@ -33,7 +33,8 @@ import pytest
 import yaml
 
 from kportlint.catalog import load_catalog
-from kportlint.engine import RunOptions, analyse
+from kportlint.engine import analyse
+from kportlint.options import RunOptions
 from kportlint.index import ObjectIndex
 from kportlint.model import Finding, Manifest, PodTemplate
 from kportlint.k8s.ports import SERVED, service_ports

@@ -29,7 +29,8 @@ import yaml
 
 from kportlint.input import kustomize
 from kportlint.input.discovery import discover, display_path
-from kportlint.engine import RunOptions, RunResult, run
+from kportlint.engine import RunResult, run
+from kportlint.options import RunOptions
 from kportlint.input.kustomizations import KUSTOMIZATION_NAMES, Kustomization, Tree, is_kustomization
 from kportlint.model import SourceFile
 

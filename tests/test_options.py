@@ -3,6 +3,8 @@ the rule's docs and the run's default all follow from the declaration."""
 
 from __future__ import annotations
 
+import json
+import os
 import shutil
 from pathlib import Path
 
@@ -16,15 +18,40 @@ from kportlint.commands.cli import main
 from kportlint.commands.lint import lint
 from kportlint.commands.rules import rule_doc
 from kportlint.engine import run
-from kportlint.options import TYPES, RunOptions
+from kportlint.options import TYPES, RunOptions, option_schema
 
 from manifests import write
 
 DECLARED = rule_options(load_catalog())
+SCHEMA_FILE = Path(config.__file__).with_name("config.schema.json")
 
 
 def _flags() -> set[str]:
     return {opt for param in lint.get_params(click.Context(lint)) for opt in param.opts}
+
+
+def _schema_file_text() -> str:
+    """kportlint/config.schema.json as it must be: its own keys, then one per declared option."""
+    text = SCHEMA_FILE.read_text(encoding="utf-8")
+    lines = [line for line in text.rstrip("\n").split("\n")
+             if not any(line.startswith(f'    "{name}": ') for name in DECLARED)]
+    last = max(i for i, line in enumerate(lines) if line.startswith('    "')
+               and not lines[i + 1].startswith("      "))  # the last one-line top-level property
+    lines[last] = lines[last].rstrip(",") + ","
+    added = [f"    {json.dumps(name)}: {json.dumps(option_schema(option), ensure_ascii=False)}"
+             for name, option in sorted(DECLARED.items())]
+    return "\n".join(lines[:last + 1] + [",\n".join(added)] + lines[last + 1:]) + "\n"
+
+
+def test_the_shipped_configuration_schema_holds_every_declared_option():
+    """Editors validate .kportlint.yaml against the file, so it must be whole, not only the run."""
+    expected = _schema_file_text()
+    if os.environ.get("KPORTLINT_UPDATE_GOLDEN"):
+        SCHEMA_FILE.write_text(expected, encoding="utf-8")
+    assert SCHEMA_FILE.read_text(encoding="utf-8") == expected, (
+        "kportlint/config.schema.json differs from the declared options; regenerate it with "
+        "KPORTLINT_UPDATE_GOLDEN=1 python -m pytest tests/test_options.py")
+    assert json.loads(expected) == config.schema()
 
 
 def test_the_rules_declare_their_options():

@@ -31,7 +31,8 @@ import pytest
 from ruamel.yaml import YAML
 
 from kportlint.catalog import load_catalog
-from kportlint.engine import RunOptions, run
+from kportlint.engine import run
+from kportlint.options import RunOptions
 from kportlint.input.loader import load
 from kportlint.model import Finding
 

@@ -12,7 +12,8 @@ import pytest
 
 from kportlint import __version__
 from kportlint.catalog import load_catalog
-from kportlint.engine import RunOptions, RunResult, run
+from kportlint.engine import RunResult, run
+from kportlint.options import RunOptions
 from kportlint.model import Finding
 from kportlint.reporters import github, sarif, summary
 

@@ -22,7 +22,8 @@ from hypothesis import strategies as st
 
 from kportlint.catalog import load_catalog
 from kportlint.checks import ALL_CHECKS
-from kportlint.engine import RunOptions, run
+from kportlint.engine import run
+from kportlint.options import RunOptions
 from kportlint.k8s.workloads import BUILTIN_KINDS
 
 EXTRA = """\

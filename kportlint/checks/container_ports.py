@@ -13,7 +13,7 @@ from typing import Any, Iterator
 from ..index import ObjectIndex
 from ..k8s.names import iana_svc_name_problem, port_number_problem, protocol_of
 from ..k8s.ports import is_int
-from ..k8s.templating import has_placeholder
+from ..k8s.templating import written
 from ..model import Container, Manifest, Problem
 from .registry import check
 
@@ -46,11 +46,6 @@ def entries(manifest: Manifest, index: ObjectIndex) -> list[ContainerPortEntry]:
     return found
 
 
-def _written(value: Any) -> bool:
-    """A name as the author wrote it: a non-empty string that is no template placeholder."""
-    return isinstance(value, str) and bool(value) and not has_placeholder(value)
-
-
 def out_of_range(owner: Manifest, index: ObjectIndex) -> Iterator[Problem]:
     for entry in entries(owner, index):
         number, host = entry.item.get("containerPort"), entry.item.get("hostPort")
@@ -65,7 +60,7 @@ def out_of_range(owner: Manifest, index: ObjectIndex) -> Iterator[Problem]:
 def invalid_names(owner: Manifest, index: ObjectIndex) -> Iterator[Problem]:
     for entry in entries(owner, index):
         name = entry.item.get("name")
-        problem = iana_svc_name_problem(name) if _written(name) else None
+        problem = iana_svc_name_problem(name) if written(name) else None
         if problem:
             yield Problem(owner, entry.pointer + "/name", (
                 f"{entry.subject}: the port name {problem}; port names are at most 15 characters of "
@@ -77,7 +72,7 @@ def duplicate_names(owner: Manifest, index: ObjectIndex) -> Iterator[Problem]:
     seen: set[tuple[str, str]] = set()  # (container pointer, port name): names are unique per container
     for entry in entries(owner, index):
         name = entry.item.get("name")
-        if not _written(name):
+        if not written(name):
             continue
         if (entry.container.pointer, name) in seen and not iana_svc_name_problem(name):
             yield Problem(owner, entry.pointer + "/name", f"{entry.subject}: the port name '{name}' is declared "

@@ -12,7 +12,7 @@ from ..k8s.names import nearest_name
 from ..k8s.selectors import readable_label_selector, string_map
 from ..k8s.templating import has_placeholder
 from ..k8s.workloads import mappings
-from ..wording import did_you_mean, quoted
+from ..wording import did_you_mean, in_namespaces, listing, quoted
 from .registry import check
 
 _MONITORING = "monitoring.coreos.com"
@@ -56,13 +56,13 @@ def servicemonitor_selector_no_match(monitor: Manifest, index: ObjectIndex) -> I
     namespaces = _monitor_namespaces(monitor, index)
     if not _judged_here(monitor, namespaces, index):
         return
-    where = "any namespace" if namespaces is None else "namespace " + ", ".join(namespaces)
+    where = "in any namespace" if namespaces is None else in_namespaces(namespaces)
     if monitor.kind == "ServiceMonitor":
         candidates = _services_in(index, namespaces)
         if not candidates or any(selector.matches(string_map(s.metadata.get("labels"))) for s in candidates):
             return
         yield Problem(monitor, "/spec/selector", (
-            f"{monitor.ref} selects Services with {selector.describe()} in {where}, but no Service there "
+            f"{monitor.ref} selects Services with {selector.describe()} {where}, but no Service there "
             f"carries these labels in its metadata.labels (not its pods'), so Prometheus scrapes nothing."))
         return
     spaces = namespaces if namespaces is not None else index.namespaces()
@@ -71,7 +71,7 @@ def servicemonitor_selector_no_match(monitor: Manifest, index: ObjectIndex) -> I
     if any(index.select(ns, selector) for ns in spaces):
         return
     yield Problem(monitor, "/spec/selector", (
-        f"{monitor.ref} selects pods with {selector.describe()} in {where}, but no pod template there has "
+        f"{monitor.ref} selects pods with {selector.describe()} {where}, but no pod template there has "
         f"these labels, so Prometheus scrapes nothing for it. Fix the selector or the namespaceSelector."))
 
 
@@ -91,7 +91,7 @@ def servicemonitor_port_unresolved(monitor: Manifest, index: ObjectIndex) -> Ite
             return
         names = sorted({p.get("name") for s in services for _, p in mappings(s.spec.get("ports"))
                         if isinstance(p.get("name"), str)})
-        what, owners = "Service port", ", ".join(dict.fromkeys(s.ref for s in services))
+        what, owners = "Service port", list(dict.fromkeys(s.ref for s in services))
         endpoints_key = "endpoints"
     else:
         spaces = namespaces if namespaces is not None else index.namespaces()
@@ -99,7 +99,7 @@ def servicemonitor_port_unresolved(monitor: Manifest, index: ObjectIndex) -> Ite
         if not templates:
             return
         names = sorted({p.name for t in templates for p in t.serving_ports() if p.name})
-        what, owners = "container port", ", ".join(dict.fromkeys(t.ref for t in templates))
+        what, owners = "container port", list(dict.fromkeys(t.ref for t in templates))
         endpoints_key = "podMetricsEndpoints"
     for i, endpoint in mappings(monitor.spec.get(endpoints_key)):
         port = endpoint.get("port")
@@ -107,10 +107,10 @@ def servicemonitor_port_unresolved(monitor: Manifest, index: ObjectIndex) -> Ite
             continue
         close = nearest_name(port, names)
         hint = did_you_mean(quoted(close))
-        listed = ", ".join(f"'{n}'" for n in names) or "no named ports"
+        listed = listing(f"'{n}'" for n in names) or "no named ports"
         yield Problem(monitor, f"/spec/{endpoints_key}/{i}/port", (
-            f"{monitor.ref} scrapes the {what} named '{port}', but {owners} "
-            f"{'has' if ',' not in owners else 'have'} {listed}, so this endpoint has no target and its "
+            f"{monitor.ref} scrapes the {what} named '{port}', but {listing(owners)} "
+            f"{'has' if len(owners) == 1 else 'have'} {listed}, so this endpoint has no target and its "
             f"metrics are never collected. The port must be named; a number goes in targetPort "
             f"(ServiceMonitor) or portNumber (PodMonitor).{hint}"))
 

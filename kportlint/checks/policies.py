@@ -16,6 +16,8 @@ from ..k8s.workloads import mappings
 from ..wording import did_you_mean, from_elsewhere, in_namespaces, near_miss, none_in_files, ports_text, quoted
 from .registry import check
 
+_OR_NAMESPACE_SELECTOR = ", or add a namespaceSelector if the pods live in another namespace"
+
 def _no_pods_message(what: str, selector: Selector, namespace: str, templates: list[PodTemplate],
                      consequence: str = "") -> str:
     message = (f"{what} selects pods with {selector.describe()}, but no pod template in namespace {namespace} "
@@ -79,11 +81,11 @@ def _peer(policy: Manifest, index: ObjectIndex, pointer: str, direction: str,
         spaces = [s for s in spaces or [] if index.templates_in(s)]
         if not spaces:
             return  # the namespaces (or their pods) are not in these files: nothing to judge
-        where = "namespace " + ", ".join(spaces) + " (picked by the namespaceSelector)"
+        where = in_namespaces(spaces) + " (picked by the namespaceSelector)"
     else:
         if not index.templates_in(policy.namespace):
             return
-        spaces, where = [policy.namespace], f"namespace {policy.namespace}"
+        spaces, where = [policy.namespace], in_namespaces([policy.namespace])
     spaces = [s for s in spaces if not pods_may_be_unseen(index, s)]
     if not spaces:
         return  # an operator's pods, or labels kustomize adds: the files cannot tell
@@ -91,9 +93,9 @@ def _peer(policy: Manifest, index: ObjectIndex, pointer: str, direction: str,
         return
     side = "from" if direction == "ingress" else "to"
     yield Problem(policy, pointer + "/podSelector", (
-        f"{policy.ref} allows {direction} {side} pods with {peer_selector.describe()}, but no pod template in "
+        f"{policy.ref} allows {direction} {side} pods with {peer_selector.describe()}, but no pod template "
         f"{where} has these labels, so this peer allows nothing and the traffic it was meant to let through "
-        f"is dropped. Fix the podSelector{'' if 'namespaceSelector' in peer else ', or add a namespaceSelector if the pods live in another namespace'}."))
+        f"is dropped. Fix the podSelector{'' if 'namespaceSelector' in peer else _OR_NAMESPACE_SELECTOR}."))
 
 
 def _namespaces_matching(index: ObjectIndex, raw: Any) -> Optional[list[str]]:

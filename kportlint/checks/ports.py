@@ -12,7 +12,7 @@ from ..index import ObjectIndex
 from ..model import Container, ContainerPort, Manifest, PodTemplate, Problem
 from ..k8s.names import PROTOCOLS, iana_svc_name_problem, nearest_name
 from ..k8s.ports import is_number_text
-from ..wording import ports_text
+from ..wording import did_you_mean, ports_text
 from ..k8s.templating import has_placeholder
 from . import container_ports, service_ports
 from .registry import check
@@ -43,7 +43,7 @@ def port_protocol_invalid(manifest: Manifest, index: ObjectIndex) -> Iterator[Pr
     for entry in [*service_ports.entries(manifest), *container_ports.entries(manifest, index)]:
         protocol = entry.protocol
         if isinstance(protocol, str) and protocol not in PROTOCOLS and not has_placeholder(protocol):
-            hint = f" Did you mean {protocol.upper()}?" if protocol.upper() in PROTOCOLS else ""
+            hint = did_you_mean(protocol.upper() if protocol.upper() in PROTOCOLS else None)
             yield Problem(manifest, entry.pointer + "/protocol", (
                 f"{entry.subject}: protocol '{protocol}' is not TCP, UDP or SCTP (they are case-sensitive); "
                 f"the API server rejects it.{hint}"))
@@ -120,14 +120,16 @@ def _unresolved(manifest: Manifest, template: PodTemplate, container: Container,
     if declared:
         message += f" The container declares {ports_text(declared)}."
         guess = _closest([p.name for p in declared if p.name], port)
-        if guess:
-            message += f" Did you mean port: {guess}?"
+        message += did_you_mean(f"port: {guess}" if guess else None)
     elif not elsewhere:
         message += " Declare the port under ports: with that name, or use the number."
     return Problem(manifest, pointer, message)
 
 
 def _closest(names: list[str], wanted: str) -> Optional[str]:
+    """The nearest spelling, else the container's only named port: a probe checks its own container,
+    so its one port is the likely target (a Service port's targetPort is judged more warily, see
+    k8s.ports.suggest)."""
     close = nearest_name(wanted, names)
     if close:
         return close

@@ -12,7 +12,7 @@ from typing import Any, Iterator
 from ..index import ObjectIndex
 from ..k8s.names import dns_label_problem, iana_svc_name_problem, port_number_problem, protocol_of
 from ..k8s.ports import is_int, is_number_text
-from ..k8s.templating import has_placeholder
+from ..k8s.templating import written
 from ..model import Manifest, Problem
 from .registry import check
 
@@ -45,11 +45,6 @@ def entries(manifest: Manifest) -> list[ServicePortEntry]:
                              else f"port #{i + 1}", item) for i, item in enumerate(raw) if isinstance(item, dict)]
 
 
-def _written(value: Any) -> bool:
-    """A name as the author wrote it: a non-empty string that is no template placeholder."""
-    return isinstance(value, str) and bool(value) and not has_placeholder(value)
-
-
 def out_of_range(service: Manifest) -> Iterator[Problem]:
     for entry in entries(service):
         port, target = entry.item.get("port"), entry.item.get("targetPort")
@@ -64,13 +59,13 @@ def out_of_range(service: Manifest) -> Iterator[Problem]:
 def invalid_names(service: Manifest) -> Iterator[Problem]:
     for entry in entries(service):
         target, name = entry.item.get("targetPort"), entry.item.get("name")
-        problem = iana_svc_name_problem(target) if _written(target) and not is_number_text(target) else None
+        problem = iana_svc_name_problem(target) if written(target) and not is_number_text(target) else None
         if problem:  # all digits is a quoted number: target-port-quoted-number
             yield Problem(service, entry.pointer + "/targetPort", (
                 f"{entry.subject}: targetPort {problem}, so it is not a valid port name (at most 15 "
                 f"characters: lowercase letters, digits and single '-' between them, with at least one "
                 f"letter); the API server rejects the Service."))
-        problem = dns_label_problem(name) if _written(name) else None
+        problem = dns_label_problem(name) if written(name) else None
         if problem:
             yield Problem(service, entry.pointer + "/name", f"{entry.subject}: the port name {problem}; the API "
                           f"server rejects the Service.")
@@ -80,7 +75,7 @@ def duplicate_names(service: Manifest) -> Iterator[Problem]:
     first: dict[str, str] = {}  # port name -> the entry that has it, as messages name it
     for entry in entries(service):
         name = entry.item.get("name")
-        if not _written(name):
+        if not written(name):
             continue
         if name in first:
             yield Problem(service, entry.pointer + "/name", (
@@ -105,7 +100,7 @@ def node_port_out_of_range(manifest: Manifest, index: ObjectIndex) -> Iterator[P
 def target_port_quoted_number(manifest: Manifest, index: ObjectIndex) -> Iterator[Problem]:
     for entry in entries(manifest):
         target = entry.item.get("targetPort")
-        if _written(target) and is_number_text(target):
+        if written(target) and is_number_text(target):
             yield Problem(manifest, entry.pointer + "/targetPort", (
                 f"{entry.subject}: targetPort \"{target}\" is quoted, so it is a port *name*, and names need "
                 f"a letter; the API server rejects it. Write targetPort: {int(target)} without quotes."))

@@ -111,9 +111,9 @@ def endpoints_port_mismatch(service: Manifest, index: ObjectIndex) -> Iterator[P
         wanted = sp.name or ""
         if any(p.name == wanted and p.protocol == sp.protocol for p in offered):
             continue
-        refs = " and ".join(dict.fromkeys(o.ref for o in owners))
+        refs = listing(dict.fromkeys(o.ref for o in owners))
         if offered:
-            listed = ", ".join(dict.fromkeys(
+            listed = listing(dict.fromkeys(
                 (f"'{p.name}'" if p.name else "an unnamed port") + (f" ({p.port}/{p.protocol})" if p.port else "")
                 for p in offered))
             have = f"{refs} offers {listed}"

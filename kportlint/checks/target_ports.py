@@ -168,7 +168,7 @@ def _by_object(matches: list[PortMatch]) -> dict[tuple[str, str, str], str]:
 
 def _owners(templates: list[PodTemplate]) -> str:
     refs = list(dict.fromkeys(t.ref for t in templates))
-    return refs[0] if len(refs) == 1 else "the selected pods (" + ", ".join(refs) + ")"
+    return refs[0] if len(refs) == 1 else f"the selected pods ({listing(refs)})"
 
 
 def _declared_text(templates: list[PodTemplate]) -> str:

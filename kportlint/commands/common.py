@@ -14,6 +14,7 @@ from ..catalog import CatalogError
 from ..config import ConfigError
 from ..engine import OptionError, SelectionError
 from ..input.discovery import PathNotFound
+from ..options import OptionValueError
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -32,7 +33,7 @@ def guarded(command: Callable[..., Any]) -> Callable[..., Any]:
             return command(*args, **kwargs)
         except PathNotFound as exc:
             fail(f"no such file or directory: {exc.path}")
-        except (SelectionError, OptionError, ConfigError) as exc:
+        except (SelectionError, OptionError, OptionValueError, ConfigError) as exc:
             fail(str(exc))
         except CatalogError as exc:
             fail(f"the rule catalog is broken: {exc}")

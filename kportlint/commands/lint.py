@@ -11,23 +11,25 @@ from typing import Any, Optional
 import click
 
 from .. import config
-from ..catalog import RuleOption, load_catalog, rule_options
+from ..catalog import CatalogError, RuleOption, load_catalog, rule_options
 from ..engine import run
-from ..options import TYPES, OptionValueError, RunOptions, parse_size
+from ..options import TYPES, OptionValueError, RunOptions, shown_default
 from ..model import SEVERITIES
 from ..reporters import renderers
 from ..reporters import statistics as counted
 from .common import EXIT_CLEAN, EXIT_FINDINGS, fail, guarded, wants_color
 
 
-class ByteSize(click.ParamType):
-    """A size in bytes, with an optional unit (see options.parse_size)."""
+class OptionValue(click.ParamType):
+    """A value of a declared option's type (options.TYPES), refused in click's one-line form."""
 
-    name = "SIZE"
+    def __init__(self, type_name: str) -> None:
+        self.type_name = type_name
+        self.name = TYPES[type_name].metavar
 
-    def convert(self, value: Any, param: Optional[click.Parameter], ctx: Optional[click.Context]) -> int:
+    def convert(self, value: Any, param: Optional[click.Parameter], ctx: Optional[click.Context]) -> Any:
         try:
-            return parse_size(value)
+            return TYPES[self.type_name].parse(value)
         except OptionValueError as exc:
             self.fail(str(exc), param, ctx)
 
@@ -40,26 +42,22 @@ class _LintCommand(click.Command):
 
     def get_params(self, ctx: click.Context) -> list[click.Parameter]:
         if self._flags is None:
-            declared = sorted(rule_options(load_catalog()).values(), key=lambda o: o.name)
+            try:
+                declared = sorted(rule_options(load_catalog()).values(), key=lambda o: o.name)
+            except CatalogError as exc:  # click parses outside the command's guard
+                fail(f"the rule catalog is broken: {exc}")
             self._flags = [_flag(option) for option in declared if option.flag]
         params = super().get_params(ctx)
         return params[:-1] + self._flags + params[-1:]  # --help stays last
 
 
 def _flag(option: RuleOption) -> click.Option:
-    shown = _size_text(option.default) if option.type == "size" else option.default
+    shown = shown_default(option)
     help_text = f"{option.description} [rule: {option.rule}" + (f"; default: {shown}]" if shown else "]")
     if option.type == "boolean":
         return click.Option([f"--{option.name}"], is_flag=True, default=False, help=help_text)
-    return click.Option([f"--{option.name}"], type=ByteSize() if option.type == "size" else str,
-                        metavar=TYPES[option.type].metavar, default=None, help=help_text)
-
-
-def _size_text(size: int) -> str:
-    for unit, shift in (("GiB", 30), ("MiB", 20), ("KiB", 10)):
-        if size and size % (1 << shift) == 0:
-            return f"{size >> shift}{unit}"
-    return str(size)
+    return click.Option([f"--{option.name}"], type=OptionValue(option.type), metavar=TYPES[option.type].metavar,
+                        default=None, help=help_text)
 
 
 def _split(values: tuple[str, ...]) -> tuple[str, ...]:

@@ -22,7 +22,8 @@ from collections.abc import Mapping, Sequence
 from typing import Optional
 
 from ..input.discovery import MANIFEST_SUFFIXES, Excluder, discover
-from ..engine import OptionError, RunOptions, RunResult, run
+from ..engine import OptionError, RunResult, run
+from ..options import RunOptions
 from ..input.kustomizations import KUSTOMIZATION_NAMES
 from ..model import Finding
 

@@ -1,7 +1,7 @@
 """`kportlint routes`: the route a request to each Service takes, as the rules see it (the command
 and its text).
 
-It reads the same semantics module as the rules (routing.route_service), so the picture and the
+It asks the same resolution as the rules (resolve/routing.route_service), so the picture and the
 findings cannot disagree.
 """
 
@@ -13,7 +13,8 @@ from typing import Optional
 import click
 
 from .. import config
-from ..engine import RunOptions, analyse
+from ..engine import analyse
+from ..options import RunOptions
 from ..index import ObjectIndex
 from ..reporters.text import built_by
 from ..model import Manifest

@@ -8,6 +8,7 @@ from typing import Any, Optional
 import click
 
 from ..catalog import Rule, load_catalog
+from ..options import shown_default
 from .common import fail, guarded
 
 
@@ -59,7 +60,7 @@ def rule_doc(rule: Rule) -> str:
         parts.append("## Options")
         for option in rule.options:
             flag = f", `--{option.name}`" if option.flag else ""
-            default = f" Default: `{option.default}`." if option.default not in (None, False) else ""
+            default = f" Default: `{shown_default(option)}`." if shown_default(option) else ""
             parts.append(f"- `{option.name}` (configuration key{flag}): {option.description}{default}")
         parts.append("")
     for heading, examples in (("## Example", rule.bad), ("## Use instead", rule.good)):

@@ -43,6 +43,7 @@ def _descriptor(rule: Rule) -> dict[str, Any]:
         "help": {"text": help_text, "markdown": help_text},
         "defaultConfiguration": {"level": LEVELS[rule.severity]},
         "properties": {"category": rule.category},
+        **({"deprecatedIds": list(rule.aliases)} if rule.aliases else {}),  # alerts filed under an old id carry over
     }
 
 

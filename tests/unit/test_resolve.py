@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from kportlint.index import ObjectIndex
+from kportlint.input.loader import load
 from kportlint.k8s.ports import SERVED, UNDECLARED, UNKNOWN, UNRESOLVED
 from kportlint.k8s.selectors import from_map
 from kportlint.model import Settings
@@ -245,8 +246,6 @@ def test_a_service_named_after_an_operators_resource():
 
 def test_the_route_of_objects_loaded_from_files(tmp_path):
     """The same route when the loader builds the objects from YAML text."""
-    from kportlint.input.loader import load  # imported here: the loader is being split into modules
-
     (tmp_path / "app.yaml").write_text("""\
 apiVersion: apps/v1
 kind: Deployment
