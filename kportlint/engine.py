@@ -61,9 +61,10 @@ class RunResult:
 
 
 def enabled_rules(catalog: dict[str, Rule], select: Iterable[str], ignore: Iterable[str],
-                  schema: bool = False, extend_select: Iterable[str] = ()) -> set[str]:
+                  schema: Optional[bool] = None, extend_select: Iterable[str] = ()) -> set[str]:
     """Rules left after --select (default: all but the opt-in ones) and --extend-select, then
-    --ignore; each item is a rule id, alias, category or ALL. `schema` turns on the schema category."""
+    --ignore; each item is a rule id, alias, category or ALL. `schema` True adds the schema category,
+    False takes it away whatever else selected it (--no-schema), None leaves it to the selection."""
 
     names = rule_names(catalog)
 
@@ -83,9 +84,11 @@ def enabled_rules(catalog: dict[str, Rule], select: Iterable[str], ignore: Itera
     else:
         selected = {r.id for r in catalog.values() if not r.opt_in}
     selected |= expand(extend_select)
+    schema_rules = {r.id for r in catalog.values() if r.category == "schema"}
     if schema:
-        selected.update(r.id for r in catalog.values() if r.category == "schema")
-    return selected - expand(ignore)
+        selected |= schema_rules
+    selected -= expand(ignore)
+    return selected - schema_rules if schema is False else selected
 
 
 def run(paths: list[str], options: RunOptions, stdin: Optional[BinaryIO] = None,

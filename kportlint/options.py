@@ -96,7 +96,7 @@ class RunOptions:
     extend_ignore: tuple[str, ...] = ()  # added to --ignore
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (glob, rules) not reported in those files
     namespace: str = "default"
-    schema: bool = False  # also check objects against the Kubernetes schema
+    schema: Optional[bool] = None  # True: check the schema (the default); False: never (--no-schema)
     severities: Mapping[str, str] = field(default_factory=dict)  # rule id -> off, info, warning, error
     exclude: tuple[str, ...] = ()  # glob patterns of paths not to lint
     exclude_base: str = ""  # the folder `exclude` and per-file-ignores globs are relative to ("": the working folder)

@@ -571,13 +571,25 @@ def test_dumb_terminal_gets_no_colour(warning_only: Path):
 def test_extend_select_and_extend_ignore(tmp_path: Path):
     write(tmp_path, {"service.yaml": SERVICE.format(selector="nothing", target=80).replace(
         "spec:\n", "spec:\n  bogus: 1\n", 1)})
-    plain = rules_of(run("lint", "--format", "json", ".", cwd=tmp_path).stdout)
+    plain = rules_of(run("lint", "--format", "json", "--select", "services", ".", cwd=tmp_path).stdout)
     assert plain == ["dangling-service"]
-    extended = run("lint", "--format", "json", "--extend-select", "schema", ".", cwd=tmp_path)
+    extended = run("lint", "--format", "json", "--select", "services", "--extend-select", "schema", ".", cwd=tmp_path)
     assert sorted(rules_of(extended.stdout)) == ["dangling-service", "schema-violation"]
-    narrowed = run("lint", "--format", "json", "--extend-select", "schema", "--extend-ignore", "services",
-                   ".", cwd=tmp_path)
+    narrowed = run("lint", "--format", "json", "--extend-ignore", "services", ".", cwd=tmp_path)
     assert rules_of(narrowed.stdout) == ["schema-violation"]
+
+
+def test_schema_checking_is_on_by_default_and_no_schema_turns_it_off(tmp_path: Path):
+    write(tmp_path, {"service.yaml": SERVICE.format(selector="nothing", target=80).replace(
+        "spec:\n", "spec:\n  bogus: 1\n", 1)})
+    default = sorted(rules_of(run("lint", "--format", "json", ".", cwd=tmp_path).stdout))
+    assert default == ["dangling-service", "schema-violation"]
+    assert sorted(rules_of(run("lint", "--format", "json", "--schema", ".", cwd=tmp_path).stdout)) == default
+    off = run("lint", "--format", "json", "--no-schema", "--kubernetes-version", "1.30", ".", cwd=tmp_path)
+    assert rules_of(off.stdout) == ["dangling-service"]
+    (tmp_path / ".kportlint.yaml").write_text("schema: false\n", encoding="utf-8")
+    assert rules_of(run("lint", "--format", "json", ".", cwd=tmp_path).stdout) == ["dangling-service"]
+    assert sorted(rules_of(run("lint", "--format", "json", "--schema", ".", cwd=tmp_path).stdout)) == default
 
 
 def test_kubernetes_version_turns_schema_checking_on(tmp_path: Path):

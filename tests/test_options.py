@@ -94,9 +94,12 @@ def test_configured_values_reach_the_run(tmp_path: Path):
 
 def test_an_option_that_enables_its_rule_turns_it_on(tmp_path: Path):
     write(tmp_path, {"svc.yaml": "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  selectr: {}\n"})
-    assert not any(f.rule == "schema-violation" for f in run([str(tmp_path)], RunOptions()).findings)
-    on = RunOptions().with_rule_options(kubernetes_version="1.30")
+    selected = RunOptions(select=("dangling-service",))
+    assert not any(f.rule == "schema-violation" for f in run([str(tmp_path)], selected).findings)
+    on = selected.with_rule_options(kubernetes_version="1.30")
     assert any(f.rule == "schema-violation" for f in run([str(tmp_path)], on).findings)
+    refused = config.apply(RunOptions(), {"kubernetes-version": "1.30", "schema": False})  # no-schema wins
+    assert not any(f.rule == "schema-violation" for f in run([str(tmp_path)], refused).findings)
     off = config.apply(RunOptions(), {"kubernetes-version": "1.30", "ignore": ["schema-violation"]})
     assert not any(f.rule == "schema-violation" for f in run([str(tmp_path)], off).findings)
 

@@ -89,7 +89,8 @@ _FORMATS = ("auto", "text", "json", "github", "sarif", "junit")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
 @click.option("--namespace", default="default", show_default=True,
               help="Namespace of objects that do not set metadata.namespace.")
-@click.option("--schema", is_flag=True, help="Also check every object against the Kubernetes schema.")
+@click.option("--schema/--no-schema", default=None,
+              help="Check every object against the Kubernetes schema of its kind (the default), or not.")
 @click.option("--kustomize", "kustomize_program", metavar="PROGRAM",
               help="The kustomize or kubectl program that builds kustomizations (default: the bundled kubectl, "
                    "else kustomize or kubectl on PATH).")
@@ -111,7 +112,7 @@ _FORMATS = ("auto", "text", "json", "github", "sarif", "junit")
 def lint(paths: tuple[str, ...], output_format: str, output_file: Optional[str], config_file: Optional[str],
          select: tuple[str, ...], ignore: tuple[str, ...], extend_select: tuple[str, ...],
          extend_ignore: tuple[str, ...], fail_on: str, exit_zero: bool, namespace: str,
-         schema: bool, kustomize_program: Optional[str], no_kustomize: bool, kustomize_timeout: Optional[float],
+         schema: Optional[bool], kustomize_program: Optional[str], no_kustomize: bool, kustomize_timeout: Optional[float],
          show_files: bool, statistics: bool, quiet: bool, context: tuple[str, ...], force_exclude: bool,
          color_choice: str, **flags: Any) -> None:
     """Lint manifests in PATHS (files or folders; default: the current folder; - reads stdin)."""
