@@ -63,7 +63,8 @@ def main() -> None:
     parser.add_argument("--hostile", action="store_true",
                         help="lint the generated hostile inputs instead (see generate.hostile)")
     parser.add_argument("--kportlint", default=None, help="the console script to time")
-    parser.add_argument("--schema", action="store_true", help="time runs with --schema")
+    parser.add_argument("--no-schema", action="store_true",
+                        help="time runs with --no-schema (schema checking is on by default)")
     args = parser.parse_args()
 
     executable = args.kportlint or default_executable()
@@ -82,7 +83,7 @@ def main() -> None:
         if not Path(target).exists():
             sys.exit(f"benchmarks/run.py: {target} does not exist; give a path or use --synthetic")
     try:
-        command = [executable, "lint", "--format", "json", *(["--schema"] if args.schema else []), target]
+        command = [executable, "lint", "--format", "json", *(["--no-schema"] if args.no_schema else []), target]
         time_runs(command, args.warmup) if args.warmup > 0 else None
         times, summary = time_runs(command, args.runs)
     finally:
@@ -90,7 +91,7 @@ def main() -> None:
             shutil.rmtree(scratch, ignore_errors=True)
 
     label = target if scratch is None else "<hostile>" if args.hostile else "<synthetic>"
-    print(f"kportlint lint --format json {'--schema ' if args.schema else ''}{label}")
+    print(f"kportlint lint --format json {'--no-schema ' if args.no_schema else ''}{label}")
     print(f"  {summary.get('files')} files, {summary.get('documents')} documents, "
           f"{summary.get('objects')} objects, {summary.get('findings')} findings")
     print(f"  {args.runs} runs: min {min(times):.2f} s, median {statistics.median(times):.2f} s, "
