@@ -154,7 +154,7 @@ def analyse(paths: list[str], options: RunOptions, stdin: Optional[BinaryIO] = N
         for manifest in targets:
             for problem in spec.function(manifest, index.view(manifest)):
                 raw.append((_finding(rule_id, catalog[rule_id], problem), manifest))
-    findings = _suppressed(raw, loaded.files, index, catalog, enabled)
+    findings = _suppressed(_explained(raw), loaded.files, index, catalog, enabled)
     findings = [_with_severity(f, catalog[f.rule], options.severities) for f in findings]
     if options.per_file_ignores:
         findings = _per_file(findings, options.per_file_ignores, options.exclude_base, rule_names(catalog))
@@ -215,6 +215,25 @@ def _with_severity(finding: Finding, rule: Rule, severities: Mapping[str, str]) 
     if level is None or level == "off" or finding.severity != rule.severity:
         return finding
     return dataclasses.replace(finding, severity=level)
+
+
+SCHEMA_VIOLATION = "schema-violation"
+
+
+def _explained(raw: list[tuple[Finding, Optional[Manifest]]]) -> list[tuple[Finding, Optional[Manifest]]]:
+    """Without the schema findings that another rule already makes about the same field (or a field
+    inside one it names, two levels deep or more): that rule says what the fault does to traffic (a
+    lower-case protocol, an Ingress backend written in the v1beta1 shape), and one finding is enough."""
+    claimed: dict[int, set[str]] = {}
+    for finding, manifest in raw:
+        if manifest is not None and finding.rule != SCHEMA_VIOLATION and finding.pointer.count("/") >= 2:
+            claimed.setdefault(id(manifest), set()).add(finding.pointer)
+
+    def explained(finding: Finding, manifest: Optional[Manifest]) -> bool:
+        pointers = claimed.get(id(manifest), ()) if finding.rule == SCHEMA_VIOLATION else ()
+        return any(finding.pointer == p or finding.pointer.startswith(p + "/") for p in pointers)
+
+    return [(f, m) for f, m in raw if not explained(f, m)]
 
 
 # Rules that say whether traffic reaches pods: Service, workload, backend and policy selectors and ports.
