@@ -44,7 +44,7 @@ class RuleOption:
 
     name: str
     rule: str
-    type: str  # size, boolean, version or port-range (kportlint/options.py reads them)
+    type: str  # size, boolean, version, port-range or folders (kportlint/options.py reads them)
     description: str
     default: Any
     flag: bool = False

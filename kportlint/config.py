@@ -115,7 +115,8 @@ _LISTS = ("select", "ignore", "extend-select", "extend-ignore", "exclude", "path
 def _as_lists(settings: Any) -> Any:
     if not isinstance(settings, dict):
         return settings
-    settings = {key: [value] if key in _LISTS and isinstance(value, str) else value for key, value in settings.items()}
+    lists = _LISTS + tuple(name for name, option in rule_options(load_catalog()).items() if option.type == "folders")
+    settings = {key: [value] if key in lists and isinstance(value, str) else value for key, value in settings.items()}
     ignores = settings.get("per-file-ignores")
     if isinstance(ignores, dict):
         settings["per-file-ignores"] = {k: [v] if isinstance(v, str) else v for k, v in ignores.items()}
@@ -202,6 +203,7 @@ def apply(options: RunOptions, settings: Mapping[str, Any], base: str = "") -> R
     validate(settings, "configuration")
     declared = rule_options(load_catalog())
     options = options.with_rule_options(**{key: value for key, value in settings.items() if key in declared})
+    options = _folders_from(options, settings, declared, base)
     changes: dict[str, Any] = {}
     for key, value in settings.items():
         if key in _FIELDS:
@@ -228,6 +230,23 @@ def apply(options: RunOptions, settings: Mapping[str, Any], base: str = "") -> R
         elif key == "pod-template-kinds":
             changes["template_kinds"] = tuple(_template_kind(item) for item in value)
     return dataclasses.replace(options, **changes)
+
+
+def _folders_from(options: RunOptions, settings: Mapping[str, Any], declared: Mapping[str, Any],
+                  base: str) -> RunOptions:
+    """Folder options (crd-schemas) read from `base`, the configuration file's folder; one that does
+    not exist is an error, not a run that quietly checks less."""
+    resolved = {}
+    for key, option in declared.items():
+        if option.type != "folders" or key not in settings:
+            continue
+        folders = tuple(os.path.join(base, folder) if base else folder for folder in options.rule_options[key])
+        for folder in folders:
+            if not os.path.isdir(folder):
+                raise ConfigError(f"configuration: {key}: the folder {folder} does not exist"
+                                  + (" (paths are relative to the configuration file)" if base else ""))
+        resolved[key] = folders
+    return options.with_rule_options(**resolved) if resolved else options
 
 
 def _refuses(key: str, value: Any) -> bool:

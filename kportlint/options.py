@@ -57,6 +57,14 @@ def _boolean(value: Any) -> bool:
     return value
 
 
+def _folders(value: Any) -> tuple[str, ...]:
+    """A folder or a list of them, as written (the configuration reads them from its own folder)."""
+    items = [value] if isinstance(value, str) else value
+    if not isinstance(items, (list, tuple)) or not all(isinstance(i, str) and i for i in items):
+        raise OptionValueError(f"'{value}' is not a list of folders")
+    return tuple(items)
+
+
 @dataclass(frozen=True)
 class OptionType:
     parse: Callable[[Any], Any]  # a configuration or CLI value -> the run's value
@@ -69,6 +77,7 @@ TYPES: dict[str, OptionType] = {
     "boolean": OptionType(_boolean, {"type": "boolean"}),
     "version": OptionType(_version, {"type": "string", "pattern": _VERSION}, "X.Y"),
     "port-range": OptionType(parse_port_range, {"type": "string", "pattern": "^[0-9]+-[0-9]+$"}, "LOW-HIGH"),
+    "folders": OptionType(_folders, {"type": "array", "items": {"type": "string", "minLength": 1}}, "DIR"),
 }
 
 

@@ -49,8 +49,9 @@ class Markers:
     @staticmethod
     def lint(root: Path, rules: set[str], settings: Optional[dict] = None) -> list[Finding]:
         """Lint `root` as one run of `rules` (opt-in ones too), with `settings` (configuration keys)
-        over the defaults; the findings, sanity-checked."""
-        options = config.apply(RunOptions(select=tuple(sorted(rules))), settings or {})
+        over the defaults, relative paths read from `root` as from a configuration file there; the
+        findings, sanity-checked."""
+        options = config.apply(RunOptions(select=tuple(sorted(rules))), settings or {}, str(root))
         findings = [f for f in run([str(root)], options).findings if f.rule in rules]
         for finding in findings:
             assert finding.column >= 1, finding

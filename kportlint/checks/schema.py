@@ -1,15 +1,17 @@
-"""Objects checked against the Kubernetes OpenAPI schema of their kind (opt-in: --schema)."""
+"""Objects checked against the schema of their kind: the Kubernetes OpenAPI schema of a built-in
+kind, and a custom resource's CustomResourceDefinition (in the files) or vendored schema file."""
 
 from __future__ import annotations
 
-from typing import Any, Iterator
+from typing import Any, Iterator, Optional
 
 from ..index import ObjectIndex
 from ..model import Manifest, Problem, join_pointer
-from ..k8s import schema
+from ..k8s import crds, schema
+from ..k8s.crds import CustomSchema
 from ..k8s.schema import UNKNOWN_FIELD, SchemaError
 from ..k8s.selectors import non_string_labels
-from ..wording import did_you_mean, quoted
+from ..wording import did_you_mean, listing, quoted
 from .registry import check
 
 _REJECTED = "the API server rejects the object, so nothing in it is deployed."
@@ -18,14 +20,79 @@ _REJECTED = "the API server rejects the object, so nothing in it is deployed."
 @check("schema-violation")
 def schema_violation(manifest: Manifest, index: ObjectIndex) -> Iterator[Problem]:
     version = index.settings.option("kubernetes-version") or schema.resolve_version(None)
+    if schema.validator(version, manifest.kind, manifest.api_version) is not None:
+        found = schema.errors(version, manifest.data)
+        used = f"the Kubernetes {version} schema"
+    else:
+        custom = _custom_schema(manifest, index)
+        if custom is None or (custom.validator is None and custom.served and not custom.problem):
+            return  # a custom resource nothing describes: not checked
+        if custom.problem:
+            yield Problem(manifest, "/apiVersion", (
+                f"{manifest.ref} is not checked: its schema file {custom.name} in crd-schemas "
+                f"{custom.problem}; replace the file with the JSON Schema of {manifest.kind} {custom.version}."),
+                severity="warning")
+            return
+        if not custom.served:
+            yield Problem(manifest, "/apiVersion", _unserved(manifest, custom))
+            return
+        found = crds.errors(custom, manifest.data)
+        used = (f"the schema of CustomResourceDefinition {custom.name} ({custom.version})" if custom.source == "crd"
+                else f"the vendored schema {custom.name}")
     reported = {join_pointer(*path) for path, _ in non_string_labels(manifest.data)}  # by non-string-label
-    for error in schema.errors(version, manifest.data):
+    for error in found:
         if error.pointer in reported or (manifest.kind == "Ingress" and error.pointer.endswith("/service/namespace")):
             continue  # reported by non-string-label and ingress-backend-unresolved
         if manifest.cap and error.pointer == "/spec" and error.keyword == "required" and error.field == "selector":
             continue  # a kustomize base read as plain files: the build may write the selector in
-        yield Problem(manifest, error.pointer, f"{manifest.ref} breaks the Kubernetes {version} schema: "
-                                               f"{_wrong(error)}; {_consequence(error)}")
+        yield Problem(manifest, error.pointer, f"{manifest.ref} breaks {used}: {_wrong(error)}; {_consequence(error)}")
+
+
+def _custom_schema(manifest: Manifest, index: ObjectIndex) -> Optional[CustomSchema]:
+    """The schema of a custom object's version: from the nearest CustomResourceDefinition in the
+    files that defines its kind, else from the crd-schemas folders; None when neither has one."""
+    kind = crds.custom_kind(manifest.data)
+    if kind is None:
+        return None
+    group, version, name = kind
+    defining = index.answer(("crds-by-kind",), lambda: _crds_by_kind(index)).get((group, name))
+    if defining:
+        distances = [index.distance(manifest, crd) for crd in defining]
+        nearest = {index.answer(("crd-spec", id(crd)), lambda crd=crd: crds.fingerprint(crd.data)): crd
+                   for crd, distance in zip(defining, distances) if distance == min(distances)}
+        candidates = [index.answer(("crd-schema", key, version), lambda crd=crd: crds.from_crd(crd.data, version))
+                      for key, crd in sorted(nearest.items())]
+        if len(candidates) == 1:
+            return candidates[0]
+        # Differing CRDs at one distance: the files cannot tell which one is installed, so the object
+        # is judged by the one it fits best.
+        return min(candidates, key=lambda c: (not c.served, len(list(crds.errors(c, manifest.data)))))
+    vendored = crds.vendored_file(tuple(index.settings.option("crd-schemas") or ()), group, name, version)
+    if vendored is None:
+        return None
+    return index.answer(("crd-file", vendored[0]), lambda: crds.from_file(*vendored, version))
+
+
+def _crds_by_kind(index: ObjectIndex) -> dict[tuple[str, str], list[Manifest]]:
+    table: dict[tuple[str, str], list[Manifest]] = {}
+    for crd in index.of_kind("CustomResourceDefinition"):
+        defined = crds.defined_kind(crd.data)
+        if defined is not None:
+            table.setdefault(defined, []).append(crd)
+    return table
+
+
+def _unserved(manifest: Manifest, custom: CustomSchema) -> str:
+    crd = f"CustomResourceDefinition {custom.name}"
+    served = [f"{manifest.group}/{v}" for v in custom.versions]
+    if len(served) == 1:
+        fix = f"Use apiVersion {served[0]}, the one it serves."
+    elif served:
+        fix = f"It serves {listing(served)}; use one of them."
+    else:
+        fix = "It serves no version at all: serve one, or drop the object."
+    wrong = "marks that version served: false" if custom.defined else "defines no such version"
+    return f"{manifest.ref} uses apiVersion {manifest.api_version}, but {crd} {wrong}; {_REJECTED} {fix}"
 
 
 def _consequence(error: SchemaError) -> str:

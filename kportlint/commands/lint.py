@@ -56,6 +56,9 @@ def _flag(option: RuleOption) -> click.Option:
     help_text = f"{option.description} [rule: {option.rule}" + (f"; default: {shown}]" if shown else "]")
     if option.type == "boolean":
         return click.Option([f"--{option.name}"], is_flag=True, default=False, help=help_text)
+    if option.type == "folders":  # repeatable; a folder that does not exist is a usage error
+        return click.Option([f"--{option.name}"], type=click.Path(exists=True, file_okay=False), multiple=True,
+                            metavar=TYPES[option.type].metavar, help=help_text + " Repeatable.")
     return click.Option([f"--{option.name}"], type=OptionValue(option.type), metavar=TYPES[option.type].metavar,
                         default=None, help=help_text)
 

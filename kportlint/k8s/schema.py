@@ -12,7 +12,7 @@ import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Iterator, Optional
+from typing import Any, Callable, Iterator, Optional
 
 import jsonschema
 from jsonschema.exceptions import best_match
@@ -150,12 +150,18 @@ def errors(version: str, obj: dict[str, Any], limit: int = 20) -> Iterator[Schem
     if not isinstance(kind, str) or not isinstance(api_version, str):
         return
     check = validator(version, kind, api_version)
-    if check is None:
-        return
+    if check is not None:
+        yield from errors_of(check, obj, limit)
+
+
+def errors_of(check: jsonschema.Validator, obj: dict[str, Any], limit: int = 20,
+              tolerated: Callable[[jsonschema.ValidationError], bool] = lambda error: False) -> Iterator[SchemaError]:
+    """The errors `check` finds in one object (a built-in kind's, a custom resource's), as facts, in
+    document order; besides placeholders and null IntOrStrings, `tolerated` ones are left out."""
     found = 0
     for error in sorted(check.iter_errors(obj), key=lambda e: [str(p) for p in e.absolute_path]):
         error = best_match([error])
-        if _tolerated(error):
+        if _tolerated(error) or tolerated(error):
             continue
         for found_error in _unknown_fields(error) if error.validator == "additionalProperties" else [
                 _fact(error)]:
