@@ -9,6 +9,7 @@ from typing import BinaryIO, Iterable, Mapping, Optional
 
 from .catalog import Rule, load_catalog, rule_names
 from .checks import ALL_CHECKS
+from .checks.schema import has_schema
 from .index import ObjectIndex
 from .input.discovery import Excluder
 from .input import kustomize
@@ -42,6 +43,10 @@ class RunResult:
     skipped: list[str] = field(default_factory=list)  # files left out as no manifest (JSON with comments)
     excluded: list[str] = field(default_factory=list)  # paths named on the command line that exclude covers
     notes: list[str] = field(default_factory=list)  # said once on stderr (kustomizations not built)
+    # objects schema-violation judged, and those it could not (no schema: a custom resource without a
+    # CRD or vendored schema); None when schema checking did not run
+    schema_checked: Optional[int] = None
+    schema_skipped: Optional[int] = None
     # every rule's metadata, for the reporters (read-only: it is the catalog's cached dict)
     rules: Mapping[str, Rule] = field(default_factory=lambda: MappingProxyType(load_catalog()))
 
@@ -154,6 +159,9 @@ def analyse(paths: list[str], options: RunOptions, stdin: Optional[BinaryIO] = N
         for manifest in targets:
             for problem in spec.function(manifest, index.view(manifest)):
                 raw.append((_finding(rule_id, catalog[rule_id], problem), manifest))
+    checked = None
+    if check and SCHEMA_VIOLATION in enabled:
+        checked = sum(has_schema(m, index.view(m)) for m in index.manifests)
     findings = _suppressed(_explained(raw), loaded.files, index, catalog, enabled)
     findings = [_with_severity(f, catalog[f.rule], options.severities) for f in findings]
     if options.per_file_ignores:
@@ -165,7 +173,9 @@ def analyse(paths: list[str], options: RunOptions, stdin: Optional[BinaryIO] = N
                      f"with routing verdicts at most info.")
     result = RunResult(_unique_sorted(findings), len(loaded.files), loaded.documents, len(loaded.manifests),
                        builds=loaded.builds, unbuilt=loaded.unbuilt, notes=notes,
-                       paths=[f.path for f in loaded.files], skipped=loaded.skipped, excluded=named_out)
+                       paths=[f.path for f in loaded.files], skipped=loaded.skipped, excluded=named_out,
+                       schema_checked=checked,
+                       schema_skipped=None if checked is None else len(index.manifests) - checked)
     return Analysis(result, index)
 
 
@@ -223,15 +233,17 @@ SCHEMA_VIOLATION = "schema-violation"
 def _explained(raw: list[tuple[Finding, Optional[Manifest]]]) -> list[tuple[Finding, Optional[Manifest]]]:
     """Without the schema findings that another rule already makes about the same field (or a field
     inside one it names, two levels deep or more): that rule says what the fault does to traffic (a
-    lower-case protocol, an Ingress backend written in the v1beta1 shape), and one finding is enough."""
+    lower-case protocol, an Ingress backend written in the v1beta1 shape, an apiVersion that is no
+    longer served), and one finding is enough."""
     claimed: dict[int, set[str]] = {}
     for finding, manifest in raw:
-        if manifest is not None and finding.rule != SCHEMA_VIOLATION and finding.pointer.count("/") >= 2:
+        if manifest is not None and finding.rule != SCHEMA_VIOLATION and finding.pointer:
             claimed.setdefault(id(manifest), set()).add(finding.pointer)
 
     def explained(finding: Finding, manifest: Optional[Manifest]) -> bool:
         pointers = claimed.get(id(manifest), ()) if finding.rule == SCHEMA_VIOLATION else ()
-        return any(finding.pointer == p or finding.pointer.startswith(p + "/") for p in pointers)
+        return any(finding.pointer == p or (p.count("/") >= 2 and finding.pointer.startswith(p + "/"))
+                   for p in pointers)
 
     return [(f, m) for f, m in raw if not explained(f, m)]
 

@@ -11,7 +11,7 @@ SEVERITIES = ("error", "warning", "info")
 SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
 # Built-in kinds that live outside namespaces: messages name them without one.
 CLUSTER_SCOPED = frozenset({
-    "Namespace", "Node", "PersistentVolume", "ClusterRole", "ClusterRoleBinding", "CustomResourceDefinition",
+    "Namespace", "Node", "PersistentVolume", "PodSecurityPolicy", "ClusterRole", "ClusterRoleBinding", "CustomResourceDefinition",
     "StorageClass", "PriorityClass", "IngressClass", "RuntimeClass", "CSIDriver", "CSINode", "VolumeAttachment",
     "ValidatingWebhookConfiguration", "MutatingWebhookConfiguration", "ValidatingAdmissionPolicy",
     "ValidatingAdmissionPolicyBinding", "APIService", "FlowSchema", "PriorityLevelConfiguration",
@@ -101,6 +101,7 @@ class Manifest:
     # plain files); its routing verdicts are then at most info. "" when they can.
     cap: str = ""
     undeployed: bool = False  # in a kustomization's folder, but no build uses it
+    maybe_partial: bool = False  # read from a file or folder named like a patch: it may hold only some fields
     # For a built object: pointer -> (file, position) in the sources that wrote the field.
     locator: Optional[Callable[[str], Optional[tuple[str, Position]]]] = field(
         default=None, repr=False, compare=False)

@@ -9,9 +9,10 @@ from typing import Any, Optional
 
 import pytest
 
-from kportlint.k8s import apis, schema
-from kportlint.k8s.apis import (ECOSYSTEM_APIS, KUBERNETES_APIS, Default, Disallowed, Removed, Renamed,
-                                Required, lookup, minor, removal, where)
+from kportlint.k8s import api_changes, apis, schema
+from kportlint.k8s.api_changes import Default, Disallowed, Removed, Renamed, Required
+from kportlint.k8s.api_table import ECOSYSTEM_APIS, KUBERNETES_APIS
+from kportlint.k8s.apis import lookup, minor, removal, where
 
 VERSIONS = [f"{major}.{minor_}" for major, minor_ in schema._versions()]
 NEWEST = VERSIONS[-1]
@@ -177,13 +178,13 @@ def test_replacements_are_followed_while_they_are_deprecated_too():
 def test_pod_security_policy_has_no_replacement():
     for api_version in ("extensions/v1beta1", "policy/v1beta1"):
         verdict = lookup(api_version, "PodSecurityPolicy", NEWEST)
-        assert verdict.removed and verdict.replacement is None and verdict.instead == apis.PSA
+        assert verdict.removed and verdict.replacement is None and verdict.instead == api_changes.PSA
 
 
 def test_ecosystem_apis_are_judged_by_their_project_whatever_the_kubernetes_version():
     for version in (VERSIONS[0], NEWEST):
         traefik = lookup("traefik.containo.us/v1alpha1", "IngressRoute", version)
-        assert traefik.api.project == apis.TRAEFIK and traefik.removed and traefik.replacement == "traefik.io/v1alpha1"
+        assert traefik.api.project == api_changes.TRAEFIK and traefik.removed and traefik.replacement == "traefik.io/v1alpha1"
         route = lookup("gateway.networking.k8s.io/v1beta1", "HTTPRoute", version)
         assert not route.removed and route.replacement == "gateway.networking.k8s.io/v1"
     assert lookup("gateway.networking.k8s.io/v1", "HTTPRoute", NEWEST) is None
@@ -250,7 +251,7 @@ def test_meanings_and_refusals_need_the_exact_value():
 
 
 def test_unique_names_in_a_list():
-    unique = apis.Unique("name", ("webhooks[]",))
+    unique = api_changes.Unique("name", ("webhooks[]",))
     assert where(unique, {"webhooks": [{"name": "a"}, {"name": "a"}]})
     assert not where(unique, {"webhooks": [{"name": "a"}, {"name": "b"}]})
 

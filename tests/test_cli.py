@@ -218,7 +218,18 @@ def test_json_shape(warning_and_error: Path):
         assert finding["pointer"].startswith("/spec/")
     assert report["summary"] == {"findings": 2, "error": 1, "warning": 1, "info": 0, "files": 2,
                                  "documents": 3, "objects": 3, "kustomizations": {"built": 0, "failed": 0},
-                                 "files_not_built": 0, "files_skipped": 0}
+                                 "files_not_built": 0, "files_skipped": 0, "schema": {"checked": 3, "skipped": 0}}
+    off = json.loads(run("lint", "--format", "json", "--no-schema", str(warning_and_error)).stdout)
+    assert off["summary"]["schema"] is None
+
+
+def test_objects_without_a_schema_are_counted_not_passed(tmp_path: Path):
+    write(tmp_path, {"app.yaml": SERVICE.format(selector="api", target=80) + "---\n" + DEPLOYMENT.format(namespace="default")
+                     + "---\napiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\nspec:\n  size: big\n"})
+    summary = json.loads(run("lint", "--format", "json", ".", cwd=tmp_path).stdout)["summary"]
+    assert summary["objects"] == 3 and summary["schema"] == {"checked": 2, "skipped": 1}
+    stats = run("lint", "--statistics", ".", cwd=tmp_path).stdout
+    assert "Schema: 2 objects checked, 1 without a schema" in stats
 
 
 def test_output_is_deterministic_and_sorted(tmp_path: Path):

@@ -7,8 +7,9 @@ from typing import Any, Iterator, Optional
 
 from ..index import ObjectIndex
 from ..k8s import apis
-from ..k8s.apis import (KUBERNETES, PSA, Allowed, Change, Default, Disallowed, Meaning, Removed, Renamed, Required,
-                        Unique, Verdict)
+from ..k8s.api_changes import (ALL_PODS, KUBERNETES, NO_PODS, PSA, Allowed, Change, Default, Disallowed, Meaning,
+                               Removed, Renamed, Required, Unique)
+from ..k8s.apis import Verdict
 from ..k8s.schema import resolve_version
 from ..model import Manifest, Problem
 from ..wording import label_pairs, listing
@@ -21,7 +22,7 @@ _NOUNS = {
     "resource": "a resource metric", "pods": "a pods metric", "object": "an object metric",
     "external": "an external metric",
 }
-_MEANINGS = {apis.ALL_PODS: "every pod in the namespace", apis.NO_PODS: "none"}
+_MEANINGS = {ALL_PODS: "every pod in the namespace", NO_PODS: "none"}
 
 
 @check("api-removed")

@@ -45,7 +45,19 @@ def schema_violation(manifest: Manifest, index: ObjectIndex) -> Iterator[Problem
             continue  # reported by non-string-label and ingress-backend-unresolved
         if manifest.cap and error.pointer == "/spec" and error.keyword == "required" and error.field == "selector":
             continue  # a kustomize base read as plain files: the build may write the selector in
+        if manifest.maybe_partial and error.keyword == "required":
+            continue  # a patch holds only the fields it changes; what it writes is still checked
         yield Problem(manifest, error.pointer, f"{manifest.ref} breaks {used}: {_wrong(error)}; {_consequence(error)}")
+
+
+def has_schema(manifest: Manifest, index: ObjectIndex) -> bool:
+    """Whether schema-violation judges this object: a bundled schema for its kind, a
+    CustomResourceDefinition in the files, or a vendored schema file (what --statistics counts)."""
+    version = index.settings.option("kubernetes-version") or schema.resolve_version(None)
+    if schema.validator(version, manifest.kind, manifest.api_version) is not None:
+        return True
+    custom = _custom_schema(manifest, index)
+    return custom is not None and (custom.validator is not None or not custom.served or bool(custom.problem))
 
 
 def _custom_schema(manifest: Manifest, index: ObjectIndex) -> Optional[CustomSchema]:

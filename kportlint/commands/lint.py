@@ -81,7 +81,7 @@ _FORMATS = ("auto", "text", "json", "github", "sarif", "junit")
               help="Configuration file (default: .kportlint.yaml or pyproject.toml, found upward).")
 @click.option("--select", multiple=True, metavar="RULES",
               help="Only these rules: ids or categories (input, services, workloads, ingress, routes, policies, "
-                   "monitoring, schema), comma-separated; ALL for every rule.")
+                   "monitoring, schema, apis), comma-separated; ALL for every rule.")
 @click.option("--ignore", multiple=True, metavar="RULES", help="Skip these rules (ids or categories).")
 @click.option("--extend-select", multiple=True, metavar="RULES",
               help="Run these rules too, besides the selected ones (ids or categories).")

@@ -16,6 +16,13 @@ _PATCH_HINT = "patch"
 _TEST_ASSERTION = re.compile(r"^\d+-(assert|errors)\.ya?ml$")
 
 
+def named_like_patch(path: str) -> bool:
+    """A file, or the folder it sits in, named like a patch (`patch-replicas.yaml`, `patches/`): its
+    object may hold only the fields it changes."""
+    folder, name = os.path.split(path)
+    return _PATCH_HINT in name.lower() or _PATCH_HINT in os.path.basename(folder).lower()
+
+
 def looks_like_fragment(path: str, obj: dict[str, Any]) -> bool:
     """A test assertion, or a workload that cannot be an object of its own: no selector and a
     template whose containers have no image (or that sits in a file named like a patch)."""

@@ -9,7 +9,7 @@ from typing import BinaryIO, Callable, Optional
 
 from .builds import NOT_RUN, UNUSED, build_roots
 from .discovery import discover
-from .fragments import looks_like_fragment
+from .fragments import looks_like_fragment, named_like_patch
 from .helm import Charts
 from .kustomizations import Kustomization, Tree
 from .kustomize import DEFAULT_TIMEOUT, Kustomize
@@ -67,12 +67,13 @@ def load(paths: list[str], namespace: str = "default", stdin: Optional[BinaryIO]
             cap = UNUSED if kustomize is not None else NOT_RUN
             if kustomize is not None:
                 result.unbuilt.append(item.source.path)
+        partial = named_like_patch(item.real)
         for doc_index, data in item.docs:
             for base, obj in document_objects(data):
                 if looks_like_fragment(item.real, obj):
                     continue
                 result.manifests.append(Manifest(item.source, doc_index, base, obj, namespace_or(obj, namespace),
                                                  namespace_given=has_namespace(obj), cap=cap,
-                                                 undeployed=cap == UNUSED))
+                                                 undeployed=cap == UNUSED, maybe_partial=partial))
     result.diagnostics += no_objects(paths, result)
     return result

@@ -3,7 +3,9 @@
 {"findings": [{"rule", "severity", "message", "file", "line", "column", "kind", "name", "namespace",
                "pointer", "builds"}],
  "summary": {"findings", "error", "warning", "info", "files", "documents", "objects",
-             "kustomizations": {"built", "failed"}, "files_not_built", "files_skipped"}}
+             "kustomizations": {"built", "failed"}, "files_not_built", "files_skipped",
+             "schema": {"checked", "skipped"} or null (objects schema-violation judged, and those
+             without a schema; null when schema checking is off)}}
 """
 
 from __future__ import annotations
@@ -29,6 +31,8 @@ def summary_object(result: RunResult) -> dict:
                            "failed": sum(not b.built for b in result.builds)},
         "files_not_built": result.unbuilt_files,
         "files_skipped": len(result.skipped),
+        "schema": None if result.schema_checked is None else {"checked": result.schema_checked,
+                                                              "skipped": result.schema_skipped},
     }
 
 

@@ -5,6 +5,7 @@ the summary is the JSON report's)."""
 from __future__ import annotations
 
 from ..engine import RunResult
+from ..wording import plural
 from . import json, text
 
 FORMATS = ("text", "github", "json")
@@ -26,6 +27,9 @@ def render(result: RunResult, output_format: str, quiet: bool = False) -> str:
                            "summary": json.summary_object(result)})
     width = max((len(str(n)) for _, _, n in found), default=1)
     lines = [f"{n:>{width}}  {severity:<7}  {rule}" for rule, severity, n in found]
+    if result.schema_checked is not None and not quiet:
+        lines.append(f"Schema: {plural(result.schema_checked, 'object')} checked, {result.schema_skipped} "
+                     f"without a schema (custom resources with no CRD or vendored schema), not checked.")
     if not quiet:
         lines.append(text.summary_line(result))
     return "\n".join(lines) + "\n" if lines else ""
