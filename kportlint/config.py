@@ -159,12 +159,12 @@ def validate(settings: Any, where: str) -> None:
                                       f"`kportlint rules` lists them")
     if isinstance(settings, dict):
         declared = rule_options(load_catalog())
-        values = {key: value for key, value in settings.items() if key in declared}
-        try:
-            RunOptions().with_rule_options(**values)
-        except OptionValueError as exc:
-            key = next(k for k in values if _refuses(k, values[k]))
-            raise ConfigError(f"{where}: {key}: {exc}") from None
+        for key, value in settings.items():
+            if key in declared:
+                try:
+                    TYPES[declared[key].type].parse(value)
+                except OptionValueError as exc:
+                    raise ConfigError(f"{where}: {key}: {exc}") from None
 
 
 def _explain(error: jsonschema.ValidationError) -> str:
@@ -247,14 +247,6 @@ def _folders_from(options: RunOptions, settings: Mapping[str, Any], declared: Ma
                                   + (" (paths are relative to the configuration file)" if base else ""))
         resolved[key] = folders
     return options.with_rule_options(**resolved) if resolved else options
-
-
-def _refuses(key: str, value: Any) -> bool:
-    try:
-        RunOptions().with_rule_options(**{key: value})
-    except OptionValueError:
-        return True
-    return False
 
 
 def _severities(levels: Mapping[str, str]) -> dict[str, str]:

@@ -19,14 +19,14 @@ _REJECTED = "the API server rejects the object, so nothing in it is deployed."
 
 @check("schema-violation")
 def schema_violation(manifest: Manifest, index: ObjectIndex) -> Iterator[Problem]:
-    version = index.settings.option("kubernetes-version") or schema.resolve_version(None)
-    if schema.validator(version, manifest.kind, manifest.api_version) is not None:
+    judged = _judged_by(manifest, index)
+    if judged is None:
+        return  # a custom resource nothing describes: not checked
+    version, custom = judged
+    if custom is None:
         found = schema.errors(version, manifest.data)
         used = f"the Kubernetes {version} schema"
     else:
-        custom = _custom_schema(manifest, index)
-        if custom is None or (custom.validator is None and custom.served and not custom.problem):
-            return  # a custom resource nothing describes: not checked
         if custom.problem:
             yield Problem(manifest, "/apiVersion", (
                 f"{manifest.ref} is not checked: its schema file {custom.name} in crd-schemas "
@@ -53,11 +53,23 @@ def schema_violation(manifest: Manifest, index: ObjectIndex) -> Iterator[Problem
 def has_schema(manifest: Manifest, index: ObjectIndex) -> bool:
     """Whether schema-violation judges this object: a bundled schema for its kind, a
     CustomResourceDefinition in the files, or a vendored schema file (what --statistics counts)."""
-    version = index.settings.option("kubernetes-version") or schema.resolve_version(None)
-    if schema.validator(version, manifest.kind, manifest.api_version) is not None:
-        return True
-    custom = _custom_schema(manifest, index)
-    return custom is not None and (custom.validator is not None or not custom.served or bool(custom.problem))
+    return _judged_by(manifest, index) is not None
+
+
+def _judged_by(manifest: Manifest, index: ObjectIndex) -> Optional[tuple[str, Optional[CustomSchema]]]:
+    """(Kubernetes version, None) for a built-in kind with a bundled schema; (version, its custom
+    schema) for a custom object something describes; None when nothing does. Asked once per object,
+    by the check and by the count."""
+    def compute() -> Optional[tuple[str, Optional[CustomSchema]]]:
+        version = index.settings.option("kubernetes-version") or schema.resolve_version(None)
+        if schema.validator(version, manifest.kind, manifest.api_version) is not None:
+            return version, None
+        custom = _custom_schema(manifest, index)
+        if custom is None or (custom.validator is None and custom.served and not custom.problem):
+            return None
+        return version, custom
+
+    return index.answer(("judged-by-schema", id(manifest)), compute)
 
 
 def _custom_schema(manifest: Manifest, index: ObjectIndex) -> Optional[CustomSchema]:
