@@ -139,7 +139,9 @@ class Manifest:
         """`Kind namespace/name` (`Kind name` for cluster-wide kinds), the way messages name an object."""
         raw = self.metadata.get("name")
         name = self.name or (str(raw) if isinstance(raw, (int, float)) else "")
-        cluster_scoped = self.kind in CLUSTER_SCOPED and (self.group == "" or self.group.endswith("k8s.io"))
+        # Built-in groups are core, dotless (policy, apps) or *.k8s.io; a custom kind may share a name.
+        built_in = "." not in self.group or self.group.endswith("k8s.io")
+        cluster_scoped = self.kind in CLUSTER_SCOPED and built_in
         return ref(self.kind, self.namespace, name, cluster_scoped)
 
     def location(self, pointer: str = "") -> tuple[str, Position]:
