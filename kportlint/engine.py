@@ -256,6 +256,8 @@ ROUTING_CATEGORIES = frozenset({"services", "workloads", "ingress", "routes", "p
 def _finding(rule_id: str, rule: Rule, problem: Problem) -> Finding:
     manifest = problem.manifest
     file, position = manifest.location(problem.pointer)
+    if problem.at_key:
+        position = position.of_key()
     severity, message = problem.severity or rule.severity, problem.message
     if manifest.cap and rule.category in ROUTING_CATEGORIES and severity != "info":
         severity, message = "info", capped(message, severity, manifest.cap)

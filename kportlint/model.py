@@ -56,6 +56,13 @@ class Position:
     line: int
     column: int
     end_line: int = 0
+    # Where the key of a value reached through one sits (0: the same place as line and column).
+    key_line: int = 0
+    key_column: int = 0
+
+    def of_key(self) -> "Position":
+        """The position of the key that holds this value (an unknown field is reported there)."""
+        return Position(self.key_line or self.line, self.key_column or self.column, self.end_line)
 
 
 def escape_pointer_token(token: object) -> str:
@@ -214,6 +221,7 @@ class Problem:
     pointer: str
     message: str
     severity: Optional[str] = None  # overrides the rule's default when set
+    at_key: bool = False  # about the field's key (an unknown field), not its value
 
 
 @dataclass(frozen=True)

@@ -612,6 +612,15 @@ def test_kubernetes_version_turns_schema_checking_on(tmp_path: Path):
     assert "1.30 schema" in schema["message"]
 
 
+def test_schema_errors_sit_at_the_key_of_an_unknown_field_and_at_the_value_of_a_wrong_one(tmp_path: Path):
+    write(tmp_path, {"service.yaml": (
+        "apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec:\n  selector: {app: web}\n  ports:\n"
+        "    - port: 80\n      targetport: 8080\n    - port: eighty\n")})
+    report = json.loads(run("lint", "--format", "json", "--select", "schema-violation", ".", cwd=tmp_path).stdout)
+    placed = sorted((f["line"], f["column"], f["pointer"]) for f in report["findings"])
+    assert placed == [(8, 7, "/spec/ports/0/targetport"), (9, 13, "/spec/ports/1/port")]
+
+
 def test_per_file_ignores(tmp_path: Path):
     broken = SERVICE.format(selector="nothing", target=80)
     write(tmp_path, {".kportlint.yaml": 'per-file-ignores:\n  "examples/**": [services]\n  "legacy.yaml": dangling-service\n',

@@ -45,7 +45,8 @@ def schema_violation(manifest: Manifest, index: ObjectIndex) -> Iterator[Problem
             continue  # a kustomize base read as plain files: the build may write the selector in
         if manifest.maybe_partial and error.keyword == "required":
             continue  # a patch holds only the fields it changes; what it writes is still checked
-        yield Problem(manifest, error.pointer, f"{manifest.ref} breaks {used}: {_wrong(error)}; {_consequence(error)}")
+        yield Problem(manifest, error.pointer, f"{manifest.ref} breaks {used}: {_wrong(error)}; {_consequence(error)}",
+                      at_key=error.keyword == UNKNOWN_FIELD)
 
 
 def has_schema(manifest: Manifest, index: ObjectIndex) -> bool:

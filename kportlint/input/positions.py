@@ -54,8 +54,7 @@ class Locator:
             if root is not None:
                 found = locate(root, split_pointer(pointer))
                 if found is not None:
-                    shift = line + chunk.line_offset + 1
-                    return Position(found[0] + shift, found[1] + 1, found[2] + shift)
+                    return _position(found, line + chunk.line_offset + 1)
         if chunk.nodes is None:
             chunk.nodes = []
             try:
@@ -68,18 +67,23 @@ class Locator:
         found = locate(chunk.nodes[index], split_pointer(pointer))
         if found is None:
             return None
-        shift = chunk.line_offset + 1
-        return Position(found[0] + shift, found[1] + 1, found[2] + shift)
+        return _position(found, chunk.line_offset + 1)
 
 
-def locate(root: Node, tokens: list[str]) -> Optional[tuple[int, int, int]]:
-    """0-based (line, column, last line) of the node at `tokens`, or of the deepest node on the way
-    there.
+def _position(found: tuple[int, int, int, int, int], shift: int) -> Position:
+    line, column, last, key_line, key_column = found
+    return Position(line + shift, column + 1, last + shift, key_line + shift, key_column + 1)
+
+
+def locate(root: Node, tokens: list[str]) -> Optional[tuple[int, int, int, int, int]]:
+    """0-based (line, column, last line, key line, key column) of the node at `tokens`, or of the
+    deepest node on the way there.
 
     A scalar is located at its value; a mapping or list reached through a key at that key, which
     is the line a reader looks for (`selector:`, not the first label below it). The last line is
     where the node's text ends (a block mapping's last entry); for the whole document it is the first
-    line, so that a directive about an object sits on its first line, not anywhere inside it.
+    line, so that a directive about an object sits on its first line, not anywhere inside it. The key
+    is where the key that holds the node sits (the node itself for a list item or the document).
     """
     node, key_node = root, None
     for token in tokens:
@@ -88,12 +92,13 @@ def locate(root: Node, tokens: list[str]) -> Optional[tuple[int, int, int]]:
             break
         key_node, node = found
     mark = key_node.start_mark if key_node is not None and not isinstance(node, ScalarNode) else node.start_mark
+    key = key_node.start_mark if key_node is not None else mark
     if node is root:
-        return mark.line, mark.column, mark.line
+        return mark.line, mark.column, mark.line, mark.line, mark.column
     end = node.end_mark
     # A block collection ends where the next line begins: its last line is the one before.
     last = end.line - 1 if end.column == 0 and end.line > mark.line else end.line
-    return mark.line, mark.column, max(last, mark.line)
+    return mark.line, mark.column, max(last, mark.line), key.line, key.column
 
 
 def _child(node: Node, token: str, depth: int) -> Optional[tuple[Optional[Node], Node]]:
