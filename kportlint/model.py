@@ -15,7 +15,9 @@ CLUSTER_SCOPED = frozenset({
     "StorageClass", "PriorityClass", "IngressClass", "RuntimeClass", "CSIDriver", "CSINode", "VolumeAttachment",
     "ValidatingWebhookConfiguration", "MutatingWebhookConfiguration", "ValidatingAdmissionPolicy",
     "ValidatingAdmissionPolicyBinding", "APIService", "FlowSchema", "PriorityLevelConfiguration",
-    "CertificateSigningRequest", "GatewayClass",
+    "CertificateSigningRequest", "GatewayClass", "MutatingAdmissionPolicy", "MutatingAdmissionPolicyBinding",
+    "ClusterCIDR", "IPAddress", "ServiceCIDR", "VolumeAttributesClass", "DeviceClass", "ResourceSlice",
+    "ClusterTrustBundle", "StorageVersion", "StorageVersionMigration",
 })
 
 

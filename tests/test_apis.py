@@ -18,17 +18,8 @@ VERSIONS = [f"{major}.{minor_}" for major, minor_ in schema._versions()]
 NEWEST = VERSIONS[-1]
 # The guide's sections: every removal of a built-in API from 1.16 on.
 GUIDE_SECTIONS = {"1.16", "1.22", "1.25", "1.26", "1.27", "1.29", "1.32"}
-# Top-level kinds whose API version leaves the bundled schemas from one version to the next, but that
-# the table leaves out: alpha versions (removed without deprecation) and these beta versions, which
-# were never on by default and which the migration guide does not list.
-NOT_IN_THE_GUIDE = {
-    ("authentication.k8s.io/v1beta1", "SelfSubjectReview"),  # 1.33
-    ("admissionregistration.k8s.io/v1beta1", "ValidatingAdmissionPolicy"),  # 1.34
-    ("admissionregistration.k8s.io/v1beta1", "ValidatingAdmissionPolicyBinding"),  # 1.34
-    ("networking.k8s.io/v1beta1", "IPAddress"),  # 1.37
-    ("networking.k8s.io/v1beta1", "ServiceCIDR"),  # 1.37
-    ("storage.k8s.io/v1beta1", "VolumeAttributesClass"),  # 1.37
-}
+# Removals the guide leaves out: beta APIs that were never on by default (their lifecycle tags).
+OFF_BY_DEFAULT_BETAS = {"1.33", "1.34", "1.37"}
 # Renamed fields whose old name the replacement uses for something else.
 OLD_NAME_REUSED = {("autoscaling/v2beta1", "target")}  # v2's object metric `target` is a MetricTarget
 
@@ -68,20 +59,17 @@ def test_the_replacement_has_a_schema_wherever_it_is_recommended(api, kind):
 
 def test_every_built_in_api_the_bundled_schemas_drop_is_in_the_table():
     kinds_by_version = {version: _top_level_kinds(version) for version in VERSIONS}
-    dropped = set()
     for before, after in zip(VERSIONS, VERSIONS[1:]):
         for api_version, kind in sorted(kinds_by_version[before] - kinds_by_version[after]):
-            dropped.add((api_version, kind))
-            if "alpha" in api_version or (api_version, kind) in NOT_IN_THE_GUIDE:
+            if "alpha" in api_version:
                 continue
             api = apis.entry(api_version, kind)
             assert api is not None, f"{api_version} {kind} leaves the schemas in {after}, and the table lacks it"
             assert api.removed == after
-    assert NOT_IN_THE_GUIDE <= dropped, "an exemption no longer needed"
 
 
 def test_the_table_covers_the_guide_sections_and_only_them():
-    assert {api.removed for api in KUBERNETES_APIS} == GUIDE_SECTIONS
+    assert {api.removed for api in KUBERNETES_APIS} == GUIDE_SECTIONS | OFF_BY_DEFAULT_BETAS
     for api in KUBERNETES_APIS:
         assert minor(api.deprecated) < minor(api.removed)
         assert api.kinds, "every built-in entry names its kinds, as the guide does"
@@ -316,3 +304,27 @@ def _has(version: str, kind: str, api_version: Optional[str], path: str) -> bool
         if node is None:
             return False
     return True
+
+
+def test_an_api_the_table_leaves_out_is_unserved_where_the_bundled_schemas_lack_it():
+    kinds_by_version = {version: _top_level_kinds(version) for version in VERSIONS}
+    for before, after in zip(VERSIONS, VERSIONS[1:]):
+        for api_version, kind in kinds_by_version[before] - kinds_by_version[after]:
+            if apis.entry(api_version, kind) is not None:
+                assert apis.unserved(api_version, kind, after) is None  # the table speaks for it
+                continue
+            gone = apis.unserved(api_version, kind, after)
+            assert gone is not None and gone.removed == after and gone.last == before
+            assert apis.unserved(api_version, kind, before) is None
+        for api_version, kind in kinds_by_version[after] - kinds_by_version[before]:
+            if apis.entry(api_version, kind) is None:
+                early = apis.unserved(api_version, kind, before)
+                assert early is not None and early.first == after and early.removed == ""
+
+
+def test_custom_resources_and_current_apis_are_never_unserved():
+    assert apis.unserved("gateway.networking.k8s.io/v1", "HTTPRoute", NEWEST) is None
+    assert apis.unserved("example.com/v1", "Deployment", NEWEST) is None
+    assert apis.unserved("apps/v1", "Deployment", NEWEST) is None
+    gone = apis.unserved("resource.k8s.io/v1alpha2", "ResourceClaim", NEWEST)
+    assert gone is not None and gone.served_as[0] == "resource.k8s.io/v1"  # GA preferred

@@ -250,7 +250,8 @@ def test_statistics(app: Path) -> None:
     done = cli("lint", "--statistics", cwd=app)
     assert done.stdout.splitlines() == [
         "1  warning  target-port-undeclared", "1  error    target-port-unresolved",
-        "Schema: 3 objects checked, 0 without a schema (custom resources with no CRD or vendored schema), not checked.",
+        "Schema: 3 objects checked, 0 without a schema (custom resources with no CRD or vendored schema, API "
+        "versions the target does not serve), not checked.",
         "Found 2 problems (1 error, 1 warning) in 1 file, 3 objects."]
 
 

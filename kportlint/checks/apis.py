@@ -29,7 +29,12 @@ _MEANINGS = {ALL_PODS: "every pod in the namespace", NO_PODS: "none"}
 def api_removed(manifest: Manifest, index: ObjectIndex) -> Iterator[Problem]:
     target = _target(index)
     verdict = apis.lookup(manifest.api_version, manifest.kind, target)
-    if verdict is None or verdict.api.project != KUBERNETES or not verdict.removed:
+    if verdict is None:
+        gone = apis.unserved(manifest.api_version, manifest.kind, target)
+        if gone is not None:
+            yield Problem(manifest, _POINTER, _unserved(manifest, gone, target))
+        return
+    if verdict.api.project != KUBERNETES or not verdict.removed:
         return
     yield Problem(manifest, _POINTER, (
         f"{manifest.ref} uses {manifest.api_version}, which Kubernetes {verdict.api.removed} removed, so the API "
@@ -46,8 +51,10 @@ def api_deprecated(manifest: Manifest, index: ObjectIndex) -> Iterator[Problem]:
     if project == KUBERNETES:
         if verdict.removed:
             return  # api-removed
-        what = (f"which Kubernetes {api.deprecated} deprecated and {api.removed} removes: {target} still serves "
-                f"it, but from {api.removed} on the API server rejects it")
+        serves = "serves it where the cluster turns it on (a beta API off by default)" if api.off_by_default \
+            else "still serves it"
+        what = (f"which Kubernetes {api.deprecated} deprecated and {api.removed} removes: {target} {serves}, but "
+                f"from {api.removed} on the API server rejects it")
     elif api.removed:
         when = (api.removed if api.removed == api.deprecated
                 else f"{api.deprecated} deprecated and {project} {api.removed}")
@@ -58,6 +65,24 @@ def api_deprecated(manifest: Manifest, index: ObjectIndex) -> Iterator[Problem]:
                 f"is rejected")
     yield Problem(manifest, _POINTER, f"{manifest.ref} uses {manifest.api_version}, {what}. "
                                       f"{_fix(verdict, manifest.data)}")
+
+
+def _unserved(manifest: Manifest, gone: apis.Unserved, target: str) -> str:
+    if gone.removed:
+        stage = " (an alpha API: removed without a deprecation)" if "alpha" in manifest.api_version else ""
+        when = f"which Kubernetes {gone.removed} no longer serves{stage}"
+    else:
+        when = f"which Kubernetes serves from {gone.first} on"
+    if gone.served_as:
+        use = gone.served_as[0]
+        off = " (alpha: served only where the cluster turns it on)" if "alpha" in use else ""
+        fix = f"Use {use}, which {target} serves{off}, or target {gone.first} or later" if not gone.removed \
+            else f"Use {use}, which {target} serves{off}"
+    elif gone.removed:
+        fix = f"{target} serves no {manifest.kind} (the last that did was {gone.last}): delete the object"
+    else:
+        fix = f"{target} serves no {manifest.kind}: target {gone.first} or later"
+    return f"{manifest.ref} uses {manifest.api_version}, {when}, so the API server rejects it on {target}. {fix}."
 
 
 def _target(index: ObjectIndex) -> str:

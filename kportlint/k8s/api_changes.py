@@ -109,3 +109,4 @@ class Api:
     changes: tuple[Change, ...] = ()
     project: str = KUBERNETES
     instead: str = ""  # without a replacement: what takes its place (PSA)
+    off_by_default: bool = False  # a beta API the API server serves only where the cluster turns it on

@@ -24,8 +24,9 @@ from .api_changes import (ALL_PODS, CERT_MANAGER, GATEWAY_API, KUBERNETES, NO_PO
                           Change, Default, Disallowed, Meaning, Removed, Renamed, Required, Unique)
 
 def _k8s(api_version: str, kinds: tuple[str, ...], deprecated: str, removed: str, replacement: Optional[str],
-         since: str = "", changes: tuple[Change, ...] = (), instead: str = "") -> Api:
-    return Api(api_version, kinds, deprecated, removed, replacement, since, changes, KUBERNETES, instead)
+         since: str = "", changes: tuple[Change, ...] = (), instead: str = "", off_by_default: bool = False) -> Api:
+    return Api(api_version, kinds, deprecated, removed, replacement, since, changes, KUBERNETES, instead,
+               off_by_default)
 
 
 # -- Kubernetes --------------------------------------------------------------------------------------
@@ -173,6 +174,17 @@ KUBERNETES_APIS: tuple[Api, ...] = (
     # guide, v1.32
     _k8s("flowcontrol.apiserver.k8s.io/v1beta3", _FLOWCONTROL, "1.29", "1.32", "flowcontrol.apiserver.k8s.io/v1",
          "1.29", (Meaning("nominalConcurrencyShares", 0, 30, 0, ("spec.limited",)),)),
+    # Not in the guide: beta APIs introduced after 1.24, so never served unless the cluster turned them
+    # on, but removed all the same. Their `prerelease-lifecycle-gen` tags (introduced, deprecated,
+    # removed) in k8s.io/api; tests/test_apis.py checks each removal against the bundled schemas.
+    _k8s("authentication.k8s.io/v1beta1", ("SelfSubjectReview",), "1.30", "1.33", "authentication.k8s.io/v1",
+         "1.28", off_by_default=True),
+    _k8s("admissionregistration.k8s.io/v1beta1", ("ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding"),
+         "1.31", "1.34", "admissionregistration.k8s.io/v1", "1.30", off_by_default=True),
+    _k8s("networking.k8s.io/v1beta1", ("IPAddress", "ServiceCIDR"), "1.34", "1.37", "networking.k8s.io/v1", "1.33",
+         off_by_default=True),
+    _k8s("storage.k8s.io/v1beta1", ("VolumeAttributesClass",), "1.34", "1.37", "storage.k8s.io/v1", "1.34",
+         off_by_default=True),
 )
 
 

@@ -10,6 +10,7 @@ from typing import Any, Iterator, Optional
 from .api_changes import (KUBERNETES, Allowed, Api, Change, Default, Disallowed, Meaning, Removed, Renamed, Required,
                           Unique)
 from .api_table import ECOSYSTEM_APIS, KUBERNETES_APIS
+from .schema import api_versions_of, bundled_versions, serving_versions
 
 APIS: tuple[Api, ...] = KUBERNETES_APIS + ECOSYSTEM_APIS
 
@@ -77,6 +78,30 @@ def lookup(api_version: str, kind: str, version: str) -> Optional[Verdict]:
         replacement, since, instead = following.replacement, following.since, following.instead
         changes.extend(following.changes)
     return Verdict(api, removed, replacement, since, tuple(changes), instead)
+
+
+@dataclass(frozen=True)
+class Unserved:
+    """A built-in apiVersion and kind that the table does not list, which the target version has no
+    schema for but other bundled versions have: an alpha API dropped without deprecation, or one the
+    target is too old for."""
+    first: str  # the oldest bundled version that serves it
+    last: str  # the newest
+    removed: str  # the version after `last` ("" when the newest bundled one serves it: the target is too old)
+    served_as: tuple[str, ...]  # the apiVersions of the kind that the target serves, preferred first
+
+
+def unserved(api_version: str, kind: str, version: str) -> Optional[Unserved]:
+    """Whether Kubernetes `version` lacks this built-in apiVersion and kind that another bundled version
+    serves. Table entries (lookup) are not asked about; custom resources never are unserved."""
+    if entry(api_version, kind) is not None:
+        return None
+    serving = serving_versions(kind, api_version)
+    if not serving or version in serving:
+        return None
+    after = [v for v in bundled_versions() if minor(v) > minor(serving[-1])]
+    removed = after[0] if after and minor(version) > minor(serving[-1]) else ""
+    return Unserved(serving[0], serving[-1], removed, api_versions_of(kind, api_version, version))
 
 
 def removal(api_version: str, kind: str, version: str) -> Optional[Api]:

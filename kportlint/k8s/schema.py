@@ -86,6 +86,11 @@ def _versions() -> list[tuple[int, int]]:
     return sorted(set(found))
 
 
+def bundled_versions() -> tuple[str, ...]:
+    """The Kubernetes versions (X.Y) the bundled schemas cover, oldest first."""
+    return tuple(f"{major}.{minor}" for major, minor in _versions())
+
+
 def resolve_version(requested: Optional[str]) -> str:
     """`1.30`, `v1.30.2` or None (the newest) -> the schema folder's version, like `1.30`."""
     versions = _versions()
@@ -108,8 +113,7 @@ def resolve_version(requested: Optional[str]) -> str:
 
 @lru_cache(maxsize=None)
 def _definitions(version: str) -> Registry:
-    folder = _SCHEMAS.joinpath(f"v{version}.0-local{_STRICT}")  # type: ignore[union-attr]
-    contents = json.loads(folder.joinpath("_definitions.json").read_text(encoding="utf-8"))
+    contents = json.loads(_folder(version).joinpath("_definitions.json").read_text(encoding="utf-8"))
     definitions = contents.get("$defs") or contents.get("definitions") or {}
     for name, fields in _ENUMS.items():
         properties = definitions.get(name, {}).get("properties", {})
@@ -121,9 +125,13 @@ def _definitions(version: str) -> Registry:
     return Resource.from_contents(contents) @ Registry()
 
 
-@lru_cache(maxsize=None)
-def validator(version: str, kind: str, api_version: str) -> Optional[jsonschema.Validator]:
-    """The validator for this kind, or None when Kubernetes has no schema for it (custom resources)."""
+def _folder(version: str) -> Any:
+    return _SCHEMAS.joinpath(f"v{version}.0-local{_STRICT}")  # type: ignore[union-attr]
+
+
+def _stem(kind: str, api_version: str) -> Optional[str]:
+    """The name of the schema file kubernetes-validate has for this built-in kind, or None for a kind
+    it cannot have one for (a custom resource's group)."""
     if _SCHEMAS is None:
         return None
     group, _, version_name = api_version.rpartition("/")
@@ -133,10 +141,54 @@ def validator(version: str, kind: str, api_version: str) -> Optional[jsonschema.
         return None  # a custom resource, whatever its kind is called (apps.example.com Deployment)
     group_version = _GROUP.sub(r"\1-", api_version)  # rbac.authorization.k8s.io/v1 -> rbac-v1
     stem = f"{kind.lower()}-{group_version}"
-    if not _SCHEMA_STEM.match(stem):
-        return None  # not a name kubernetes-validate could have a file for
+    return stem if _SCHEMA_STEM.match(stem) else None  # else not a name it could have a file for
+
+
+@lru_cache(maxsize=None)
+def serving_versions(kind: str, api_version: str) -> tuple[str, ...]:
+    """The bundled Kubernetes versions (X.Y, oldest first) that have a schema for this apiVersion and
+    kind: none for a custom resource (gateway.networking.k8s.io too)."""
+    stem = _stem(kind, api_version)
+    if stem is None:
+        return ()
+    return tuple(version for version in bundled_versions() if _folder(version).joinpath(stem + ".json").is_file())
+
+
+@lru_cache(maxsize=None)
+def _stems(version: str) -> frozenset[str]:
+    return frozenset(entry.name[:-len(".json")] for entry in _folder(version).iterdir() if entry.name.endswith(".json"))
+
+
+def api_versions_of(kind: str, api_version: str, version: str) -> tuple[str, ...]:
+    """The apiVersions of this kind's group that Kubernetes `version` has a schema for, newest name first
+    (`resource.k8s.io/v1alpha2` ResourceClaim -> resource.k8s.io/v1, v1beta2, v1beta1 on 1.37)."""
+    stem = _stem(kind, api_version)
+    if stem is None:
+        return ()
+    group = api_version.rpartition("/")[0]
+    prefix = stem[: stem.rindex("-") + 1]  # resourceclaim-resource-
+    found = [f"{group}/{name[len(prefix):]}" if group else name[len(prefix):] for name in _stems(version)
+             if name.startswith(prefix) and re.fullmatch(r"v\d+(?:(?:alpha|beta)\d+)?", name[len(prefix):])]
+    return tuple(sorted(found, key=_api_rank))
+
+
+def _api_rank(api_version: str) -> tuple[int, int, int]:
+    """Sort key: GA before beta before alpha, higher numbers first."""
+    match = re.search(r"v(\d+)(?:(alpha|beta)(\d+))?$", api_version)
+    if match is None:
+        return (3, 0, 0)
+    stage = {None: 0, "beta": 1, "alpha": 2}[match.group(2)]
+    return (stage, -int(match.group(1)), -int(match.group(3) or 0))
+
+
+@lru_cache(maxsize=None)
+def validator(version: str, kind: str, api_version: str) -> Optional[jsonschema.Validator]:
+    """The validator for this kind, or None when Kubernetes has no schema for it (custom resources)."""
+    stem = _stem(kind, api_version)
+    if stem is None:
+        return None
     try:
-        text = _SCHEMAS.joinpath(f"v{version}.0-local{_STRICT}").joinpath(stem + ".json").read_text(encoding="utf-8")
+        text = _folder(version).joinpath(stem + ".json").read_text(encoding="utf-8")
     except OSError:
         return None
     schema = json.loads(text)

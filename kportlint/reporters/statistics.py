@@ -29,7 +29,8 @@ def render(result: RunResult, output_format: str, quiet: bool = False) -> str:
     lines = [f"{n:>{width}}  {severity:<7}  {rule}" for rule, severity, n in found]
     if result.schema_checked is not None and not quiet:
         lines.append(f"Schema: {plural(result.schema_checked, 'object')} checked, {result.schema_skipped} "
-                     f"without a schema (custom resources with no CRD or vendored schema), not checked.")
+                     f"without a schema (custom resources with no CRD or vendored schema, API versions the target "
+                     f"does not serve), not checked.")
     if not quiet:
         lines.append(text.summary_line(result))
     return "\n".join(lines) + "\n" if lines else ""
