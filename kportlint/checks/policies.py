@@ -155,7 +155,7 @@ def pdb_selector_no_match(pdb: Manifest, index: ObjectIndex) -> Iterator[Problem
     ns = pdb.namespace
     templates = index.templates_in(ns)
     if pdb.api_version == "policy/v1" and isinstance(pdb.data.get("spec"), dict) and "selector" not in pdb.spec:
-        yield Problem(pdb, "/spec", (
+        yield Problem(pdb, "/spec/selector", (  # the missing field, found at spec
             f"{pdb.ref} has no selector: in policy/v1 a budget without one selects no pods, so it protects "
             f"nothing. Add selector.matchLabels with the workload's pod labels."))
         return

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any, Iterator, Optional
 
 from ..index import ObjectIndex
-from ..model import Manifest, Problem
+from ..model import Manifest, Problem, escape_pointer_token
 from ..k8s import crds, schema
 from ..k8s.crds import CustomSchema
 from ..k8s.schema import UNKNOWN_FIELD, SchemaError
@@ -45,7 +45,11 @@ def schema_violation(manifest: Manifest, index: ObjectIndex) -> Iterator[Problem
             continue  # a kustomize base read as plain files: the build may write the selector in
         if manifest.maybe_partial and error.keyword == "required":
             continue  # a patch holds only the fields it changes; what it writes is still checked
-        yield Problem(manifest, error.pointer, f"{manifest.ref} breaks {used}: {_wrong(error)}; {_consequence(error)}",
+        # A missing field is reported at its own pointer (found at its parent), so that a rule about
+        # another field of that parent does not stand for it (engine._explained).
+        pointer = f"{error.pointer}/{escape_pointer_token(error.field)}" if error.keyword == "required" \
+            else error.pointer
+        yield Problem(manifest, pointer, f"{manifest.ref} breaks {used}: {_wrong(error)}; {_consequence(error)}",
                       at_key=error.keyword == UNKNOWN_FIELD)
 
 

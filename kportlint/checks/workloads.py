@@ -31,7 +31,7 @@ def selector_template_mismatch(workload: Manifest, index: ObjectIndex) -> Iterat
     what = workload.ref
     if raw is None:
         if workload.api_version in _SELECTOR_REQUIRED:
-            yield Problem(workload, pointer.rsplit("/", 1)[0], (
+            yield Problem(workload, pointer, (  # the missing field's pointer, found at its parent
                 f"{what} has no spec.selector: {workload.api_version} requires one, so the API server "
                 f"rejects the object and no pods are created. Add spec.selector.matchLabels with the "
                 f"template's labels ({label_pairs(template.labels)})."))
