@@ -18,6 +18,7 @@ import jsonschema
 from jsonschema.exceptions import best_match
 from referencing import Registry, Resource
 
+from .acceptor import Accept, Acceptors
 from .names import PROTOCOLS, nearest_name
 from .templating import has_placeholder
 
@@ -113,6 +114,18 @@ def resolve_version(requested: Optional[str]) -> str:
 
 @lru_cache(maxsize=None)
 def _definitions(version: str) -> Registry:
+    return Resource.from_contents(_contents(version)) @ Registry()
+
+
+@lru_cache(maxsize=None)
+def _acceptors(version: str) -> Acceptors:
+    contents = _contents(version)
+    return Acceptors(contents.get("$defs") or contents.get("definitions") or {})
+
+
+@lru_cache(maxsize=None)
+def _contents(version: str) -> dict[str, Any]:
+    """The version's shared definitions, with the enums the API server accepts (_ENUMS)."""
     contents = json.loads(_folder(version).joinpath("_definitions.json").read_text(encoding="utf-8"))
     definitions = contents.get("$defs") or contents.get("definitions") or {}
     for name, fields in _ENUMS.items():
@@ -122,7 +135,7 @@ def _definitions(version: str) -> Registry:
                 # null is "not set"; "" is defaulted like a missing value, except where it is required
                 unset = [None] if field_name == "pathType" else [None, ""]
                 properties[field_name]["enum"] = [*values, *unset]
-    return Resource.from_contents(contents) @ Registry()
+    return contents
 
 
 def _folder(version: str) -> Any:
@@ -184,6 +197,22 @@ def _api_rank(api_version: str) -> tuple[int, int, int]:
 @lru_cache(maxsize=None)
 def validator(version: str, kind: str, api_version: str) -> Optional[jsonschema.Validator]:
     """The validator for this kind, or None when Kubernetes has no schema for it (custom resources)."""
+    schema = _kind_schema(version, kind, api_version)
+    if schema is None:
+        return None
+    registry = Resource.from_contents(schema) @ _definitions(version)
+    return jsonschema.Draft202012Validator(schema, registry=registry)
+
+
+@lru_cache(maxsize=None)
+def _acceptor(version: str, kind: str, api_version: str) -> Accept:
+    """Proves an object of this kind valid without jsonschema, where it can (acceptor.py)."""
+    schema = _kind_schema(version, kind, api_version)
+    return _acceptors(version).of(schema) if schema is not None else (lambda obj: False)
+
+
+@lru_cache(maxsize=None)
+def _kind_schema(version: str, kind: str, api_version: str) -> Optional[dict[str, Any]]:
     stem = _stem(kind, api_version)
     if stem is None:
         return None
@@ -191,9 +220,7 @@ def validator(version: str, kind: str, api_version: str) -> Optional[jsonschema.
         text = _folder(version).joinpath(stem + ".json").read_text(encoding="utf-8")
     except OSError:
         return None
-    schema = json.loads(text)
-    registry = Resource.from_contents(schema) @ _definitions(version)
-    return jsonschema.Draft202012Validator(schema, registry=registry)
+    return json.loads(text)
 
 
 def errors(version: str, obj: dict[str, Any], limit: int = 20) -> Iterator[SchemaError]:
@@ -202,7 +229,7 @@ def errors(version: str, obj: dict[str, Any], limit: int = 20) -> Iterator[Schem
     if not isinstance(kind, str) or not isinstance(api_version, str):
         return
     check = validator(version, kind, api_version)
-    if check is not None:
+    if check is not None and not _acceptor(version, kind, api_version)(obj):
         yield from errors_of(check, obj, limit)
 
 
