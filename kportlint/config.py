@@ -13,13 +13,15 @@ import os
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Mapping, Optional
+from typing import TYPE_CHECKING, Any, Mapping, Optional
 
-import jsonschema
 
 from .catalog import load_catalog, rule_names, rule_options
 from .k8s.workloads import TemplateKind
 from .options import TYPES, OptionValueError, RunOptions, option_schema
+
+if TYPE_CHECKING:
+    import jsonschema
 
 CONFIG_NAMES = (".kportlint.yaml", ".kportlint.yml")
 # Keys that map straight onto a RunOptions field.
@@ -132,11 +134,15 @@ def schema() -> dict[str, Any]:
 
 @lru_cache(maxsize=1)
 def _validator() -> jsonschema.Validator:
+    import jsonschema  # only where a configuration file is read
+
     return jsonschema.Draft202012Validator(schema())
 
 
 def validate(settings: Any, where: str) -> None:
     """Raise ConfigError naming the file, the key and what is allowed."""
+    if isinstance(settings, dict) and not settings:
+        return  # no configuration: nothing to check (and no jsonschema to import)
     errors = sorted(_validator().iter_errors(settings), key=lambda e: [str(p) for p in e.absolute_path])
     if errors:
         error = errors[0]

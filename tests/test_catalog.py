@@ -23,8 +23,8 @@ IMPLEMENTED = [*ALL_CHECKS, *LOADER_RULES, *ENGINE_RULES]
 
 
 def test_every_rule_has_a_valid_rule_file():
-    catalog = load_catalog()  # validates every file against rules/rule.schema.json
-    assert catalog
+    catalog = read_rules(rules_dir())  # validates every file against rules/rule.schema.json
+    assert catalog and catalog == {rule.id: rule for rule in load_catalog().values()}
     for rule_id in catalog:
         assert (rules_dir() / f"{rule_id}.yaml").is_file()
 

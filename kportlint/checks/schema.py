@@ -65,7 +65,7 @@ def _judged_by(manifest: Manifest, index: ObjectIndex) -> Optional[tuple[str, Op
     by the check and by the count."""
     def compute() -> Optional[tuple[str, Optional[CustomSchema]]]:
         version = index.settings.option("kubernetes-version") or schema.resolve_version(None)
-        if schema.validator(version, manifest.kind, manifest.api_version) is not None:
+        if schema.has_schema(version, manifest.kind, manifest.api_version):
             return version, None
         custom = _custom_schema(manifest, index)
         if custom is None or (custom.validator is None and custom.served and not custom.problem):

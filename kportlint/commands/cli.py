@@ -6,17 +6,19 @@ internal error (one line, never a traceback).
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
-from typing import Any
+from typing import Any, Optional
 
 import click
 
 from .. import __version__
 from .common import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, fail
-from .lint import lint
-from .routes import routes
-from .rules import rules
+
+# Each command's module is imported when that command runs (or --help lists it), so `--version`
+# and a usage error start without the engine, the checks and jsonschema.
+_COMMANDS = {"lint": "lint", "routes": "routes", "rules": "rules"}
 
 
 def _version(ctx: click.Context, param: click.Parameter, value: bool) -> None:
@@ -33,6 +35,16 @@ def _version(ctx: click.Context, param: click.Parameter, value: bool) -> None:
 class _Commands(click.Group):
     """Click's group, with every usage error on one line of stderr in kportlint's form (Click prints
     four), and a closed pipe (`kportlint lint | head`) ending the run quietly."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(_COMMANDS)
+
+    def get_command(self, ctx: click.Context, name: str) -> Optional[click.Command]:
+        if name not in _COMMANDS:
+            return None
+        module = importlib.import_module(f"{__package__}.{name}")
+        command = getattr(module, _COMMANDS[name])
+        return command if isinstance(command, click.Command) else None
 
     def main(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
         kwargs["standalone_mode"] = False
@@ -60,9 +72,3 @@ class _Commands(click.Group):
               help="Show the version (and the kustomize in use) and exit.")
 def main() -> None:
     """kportlint: find Services whose traffic never reaches a pod, before you deploy."""
-
-
-
-main.add_command(lint)
-main.add_command(routes)
-main.add_command(rules)

@@ -10,11 +10,6 @@ from typing import Any, Callable
 
 import click
 
-from ..catalog import CatalogError
-from ..config import ConfigError
-from ..engine import OptionError, SelectionError
-from ..input.discovery import PathNotFound
-from ..options import OptionValueError
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -29,6 +24,13 @@ def guarded(command: Callable[..., Any]) -> Callable[..., Any]:
 
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        # Imported here, where a command runs, so that the CLI starts without them.
+        from ..catalog import CatalogError
+        from ..config import ConfigError
+        from ..engine import OptionError, SelectionError
+        from ..input.discovery import PathNotFound
+        from ..options import OptionValueError
+
         try:
             return command(*args, **kwargs)
         except PathNotFound as exc:

@@ -18,11 +18,12 @@ import json
 import os
 import re
 from dataclasses import dataclass
-from typing import Any, Iterator, Optional
-
-import jsonschema
+from typing import TYPE_CHECKING, Any, Iterator, Optional
 
 from .schema import SchemaError, errors_of
+
+if TYPE_CHECKING:  # imported where a custom object is checked (start-up stays without it)
+    import jsonschema
 
 NOT_SERVED = "version-not-served"  # SchemaError.keyword: the CRD lists the version with served: false
 NO_SUCH_VERSION = "version-undefined"  # SchemaError.keyword: the CRD does not list the version
@@ -130,6 +131,8 @@ def errors(custom: CustomSchema, obj: dict[str, Any], limit: int = 20) -> Iterat
         return
     if custom.validator is None:
         return
+    import jsonschema
+
     try:
         found = list(errors_of(custom.validator, obj, limit, _pruned))
     except (jsonschema.exceptions.UnknownType, jsonschema.SchemaError, TypeError, AttributeError, ValueError):
@@ -145,6 +148,8 @@ def _pruned(error: jsonschema.ValidationError) -> bool:
 def _validator(schema: dict[str, Any], lenient: bool) -> jsonschema.Validator:
     # Not check_schema(): on a large CRD it costs more than the whole run's other checks; the
     # translation keeps only well-formed keywords, and errors() refuses a schema that still breaks.
+    import jsonschema
+
     return jsonschema.Draft202012Validator(to_json_schema(schema, lenient))
 
 

@@ -8,25 +8,34 @@ version's definitions are read once and each (kind, apiVersion) validator is bui
 from __future__ import annotations
 
 import dataclasses
+import importlib.util
 import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Callable, Iterator, Optional
-
-import jsonschema
-from jsonschema.exceptions import best_match
-from referencing import Registry, Resource
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Optional
 
 from .acceptor import Accept, Acceptors
 from .names import PROTOCOLS, nearest_name
 from .templating import has_placeholder
 
-try:  # kubernetes-validate ships the schemas as package data
-    import importlib.resources as _resources
-    _SCHEMAS = _resources.files("kubernetes_validate").joinpath("kubernetes-json-schema")
-except (ImportError, ModuleNotFoundError):  # pragma: no cover - a broken install
-    _SCHEMAS = None
+if TYPE_CHECKING:  # jsonschema is imported only where an object is not proven valid (acceptor.py)
+    import jsonschema
+    from referencing import Registry
+
+
+def _schemas_folder() -> Optional[Path]:
+    """kubernetes-validate's schema folder, found without importing the package (its import pulls in
+    jsonschema and urllib: about 70 ms of every run's start)."""
+    spec = importlib.util.find_spec("kubernetes_validate")
+    if spec is None or not spec.submodule_search_locations:
+        return None  # pragma: no cover - a broken install
+    folder = Path(list(spec.submodule_search_locations)[0]) / "kubernetes-json-schema"
+    return folder if folder.is_dir() else None
+
+
+_SCHEMAS = _schemas_folder()
 
 _VERSION_DIR = re.compile(r"^v(\d+)\.(\d+)\.(\d+)-local$")
 _STRICT = "-strict"  # unknown fields are errors, as kubectl apply's default (--validate=strict) makes them
@@ -114,6 +123,8 @@ def resolve_version(requested: Optional[str]) -> str:
 
 @lru_cache(maxsize=None)
 def _definitions(version: str) -> Registry:
+    from referencing import Registry, Resource
+
     return Resource.from_contents(_contents(version)) @ Registry()
 
 
@@ -200,8 +211,16 @@ def validator(version: str, kind: str, api_version: str) -> Optional[jsonschema.
     schema = _kind_schema(version, kind, api_version)
     if schema is None:
         return None
+    import jsonschema
+    from referencing import Resource
+
     registry = Resource.from_contents(schema) @ _definitions(version)
     return jsonschema.Draft202012Validator(schema, registry=registry)
+
+
+def has_schema(version: str, kind: str, api_version: str) -> bool:
+    """Whether Kubernetes `version` has a schema for this kind (built without building a validator)."""
+    return _kind_schema(version, kind, api_version) is not None
 
 
 @lru_cache(maxsize=None)
@@ -228,8 +247,10 @@ def errors(version: str, obj: dict[str, Any], limit: int = 20) -> Iterator[Schem
     kind, api_version = obj.get("kind"), obj.get("apiVersion")
     if not isinstance(kind, str) or not isinstance(api_version, str):
         return
+    if not has_schema(version, kind, api_version) or _acceptor(version, kind, api_version)(obj):
+        return
     check = validator(version, kind, api_version)
-    if check is not None and not _acceptor(version, kind, api_version)(obj):
+    if check is not None:
         yield from errors_of(check, obj, limit)
 
 
@@ -237,6 +258,8 @@ def errors_of(check: jsonschema.Validator, obj: dict[str, Any], limit: int = 20,
               tolerated: Callable[[jsonschema.ValidationError], bool] = lambda error: False) -> Iterator[SchemaError]:
     """The errors `check` finds in one object (a built-in kind's, a custom resource's), as facts, in
     document order; besides placeholders and null IntOrStrings, `tolerated` ones are left out."""
+    from jsonschema.exceptions import best_match
+
     found = 0
     for error in sorted(check.iter_errors(obj), key=lambda e: [str(p) for p in e.absolute_path]):
         error = best_match([error])
