@@ -228,6 +228,8 @@ def apply(options: RunOptions, settings: Mapping[str, Any], base: str = "") -> R
             changes["build"] = value is not False
             if isinstance(value, str):
                 changes["kustomize"] = value  # a command on PATH: the schema allows no path
+        elif key == "jobs":
+            changes["jobs"] = value
         elif key == "kustomize-timeout":
             changes["build_timeout"] = float(value)
         elif key == "pods-from-elsewhere":

@@ -140,7 +140,7 @@ def analyse(paths: list[str], options: RunOptions, stdin: Optional[BinaryIO] = N
         return Analysis(RunResult(notes=notes, excluded=named_out), ObjectIndex([]))
     loaded = load([p for p in paths if p not in named_out], options.namespace, stdin=stdin,
                   max_file_size=values["max-file-size"], excluded=excluded, overrides=overrides, kustomize=builder,
-                  build_timeout=options.build_timeout)
+                  build_timeout=options.build_timeout, jobs=options.jobs)
     raw: list[tuple[Finding, Optional[Manifest]]] = []
     for diag in loaded.diagnostics:
         if diag.rule in enabled:

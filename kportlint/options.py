@@ -116,6 +116,7 @@ class RunOptions:
     build: bool = True  # build kustomizations with kustomize
     kustomize: Optional[str] = None  # the kustomize or kubectl program (None: the bundled one, else PATH)
     build_timeout: float = DEFAULT_TIMEOUT  # seconds for one build
+    jobs: int = 0  # worker processes that parse files (0: one per available core; 1: none)
     # The options rules declare, by name, as set (parsed) by the configuration or the CLI.
     rule_options: Mapping[str, Any] = field(default_factory=dict)
 

@@ -24,8 +24,13 @@ class ContainerPortEntry:
 
     container: Container
     pointer: str  # <container pointer>/ports/<i>
-    subject: str  # Deployment shop/web, container 'web'
+    owner: Manifest
     item: dict[str, Any]
+
+    @property
+    def subject(self) -> str:
+        """Deployment shop/web, container 'web' (made only for a message)."""
+        return f"{self.owner.ref}, container '{self.container.name}'"
 
     @property
     def protocol(self) -> Any:
@@ -40,8 +45,7 @@ def entries(manifest: Manifest, index: ObjectIndex) -> list[ContainerPortEntry]:
     found: list[ContainerPortEntry] = []
     for container in template.containers if template is not None else ():
         raw = container.raw.get("ports")
-        what = f"{manifest.ref}, container '{container.name}'"
-        found += [ContainerPortEntry(container, f"{container.pointer}/ports/{i}", what, item)
+        found += [ContainerPortEntry(container, f"{container.pointer}/ports/{i}", manifest, item)
                   for i, item in enumerate(raw if isinstance(raw, list) else ()) if isinstance(item, dict)]
     return found
 

@@ -22,13 +22,14 @@ class ServicePortEntry:
     """One mapping in spec.ports, and how messages name it."""
 
     pointer: str  # /spec/ports/<i>
-    what: str  # Service shop/web
+    service: Manifest
     label: str  # port 80, or port #2 when the entry has no usable number
     item: dict[str, Any]
 
     @property
     def subject(self) -> str:
-        return f"{self.what} {self.label}"
+        """Service shop/web port 80 (made only for a message)."""
+        return f"{self.service.ref} {self.label}"
 
     @property
     def protocol(self) -> Any:
@@ -40,8 +41,7 @@ def entries(manifest: Manifest) -> list[ServicePortEntry]:
     raw = manifest.spec.get("ports") if manifest.kind == "Service" and manifest.api_version == "v1" else None
     if not isinstance(raw, list):
         return []
-    what = manifest.ref
-    return [ServicePortEntry(f"/spec/ports/{i}", what, f"port {item.get('port')}" if is_int(item.get("port"))
+    return [ServicePortEntry(f"/spec/ports/{i}", manifest, f"port {item.get('port')}" if is_int(item.get("port"))
                              else f"port #{i + 1}", item) for i, item in enumerate(raw) if isinstance(item, dict)]
 
 

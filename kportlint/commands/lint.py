@@ -100,6 +100,9 @@ _FORMATS = ("auto", "text", "json", "github", "sarif", "junit")
 @click.option("--no-kustomize", is_flag=True, help="Do not build kustomizations; lint their files as plain manifests.")
 @click.option("--kustomize-timeout", type=click.FloatRange(min=0, min_open=True), metavar="SECONDS",
               help="Seconds one kustomize build may take (default: 60).")
+@click.option("--jobs", "-j", type=click.IntRange(min=0), metavar="N",
+              help="Worker processes that parse files (default 0: one per available core, when there are "
+                   "enough files to gain from them; 1: parse in one process). The output is the same whatever N is.")
 @click.option("--color", "color_choice", type=click.Choice(("auto", "always", "never")), default="auto",
               show_default=True, help="Colour the text report; auto: on a terminal, unless NO_COLOR or TERM=dumb "
                                       "(FORCE_COLOR forces it).")
@@ -117,7 +120,7 @@ def lint(paths: tuple[str, ...], output_format: str, output_file: Optional[str],
          extend_ignore: tuple[str, ...], fail_on: str, exit_zero: bool, namespace: str,
          schema: Optional[bool], kustomize_program: Optional[str], no_kustomize: bool, kustomize_timeout: Optional[float],
          show_files: bool, statistics: bool, quiet: bool, context: tuple[str, ...], force_exclude: bool,
-         color_choice: str, **flags: Any) -> None:
+         color_choice: str, jobs: Optional[int], **flags: Any) -> None:
     """Lint manifests in PATHS (files or folders; default: the current folder; - reads stdin)."""
     ctx = click.get_current_context()
     given = {name for name in ctx.params
@@ -128,7 +131,7 @@ def lint(paths: tuple[str, ...], output_format: str, output_file: Optional[str],
     options = config.apply(RunOptions(), loaded.settings, loaded.base)
     overrides = {"select": _split(select), "ignore": _split(ignore), "extend_select": _split(extend_select),
                  "extend_ignore": _split(extend_ignore), "namespace": namespace, "schema": schema,
-                 "force_exclude": force_exclude}
+                 "force_exclude": force_exclude, "jobs": jobs}
     options = dataclasses.replace(options, **{field: value for field, value in overrides.items()
                                               if field in given or field.replace("_", "-") in given})
     options = options.with_rule_options(**{name: value for name, value in flags.items() if name in given})

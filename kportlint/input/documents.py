@@ -42,32 +42,54 @@ class Parsed:
     template_like: bool = False  # a mapping used as a key: what `{{ x }}` becomes in YAML
 
 
+@dataclass
+class Parts:
+    """What parsing a file's text finds, without the text: what a worker process sends back."""
+    docs: list[tuple[int, Any]] = field(default_factory=list)
+    doc_chunks: list[tuple[int, int]] = field(default_factory=list)
+    doc_spans: dict[int, tuple[int, int, int]] = field(default_factory=dict)
+    split: bool = False  # read document by document (chunks are _split_documents(text))
+    errors: list[Diagnostic] = field(default_factory=list)
+    notes: list[Diagnostic] = field(default_factory=list)
+    template_like: bool = False
+
+
 def parse(source: SourceFile) -> Parsed:
-    text = source.text
-    parsed = Parsed(source, [], [], [])
+    return assemble(source, parse_text(source.path, source.text))
+
+
+def parse_text(path: str, text: str) -> Parts:
+    """The documents of `text` (the file shown as `path` in findings) as plain data."""
+    parts = Parts()
     try:
         nodes = list(compose_all(text))
-        parsed.chunks.append(Chunk(text, 0))
         for i, node in enumerate(nodes):
-            parsed.doc_chunks.append((0, i))
-            parsed.doc_spans[i] = _span(text, node)
-            parsed.docs.append((i, _convert(node, parsed, 0)))
+            parts.doc_chunks.append((0, i))
+            parts.doc_spans[i] = _span(text, node)
+            parts.docs.append((i, _convert(node, parts, path, 0)))
     except YAMLSyntaxError:
         # libyaml stops at the first error; re-read document by document so the others survive.
-        parsed = Parsed(source, [], [], [])
-        for chunk_text, offset in _split_documents(text):
-            chunk = Chunk(chunk_text, offset)
-            parsed.chunks.append(chunk)
+        parts = Parts(split=True)
+        for chunk_no, (chunk_text, offset) in enumerate(_split_documents(text)):
             index = 0
             try:
                 for node in compose_all(chunk_text, offset):
-                    parsed.doc_chunks.append((len(parsed.chunks) - 1, index))
-                    parsed.docs.append((len(parsed.doc_chunks) - 1, _convert(node, parsed, offset)))
+                    parts.doc_chunks.append((chunk_no, index))
+                    parts.docs.append((len(parts.doc_chunks) - 1, _convert(node, parts, path, offset)))
                     index += 1
             except YAMLSyntaxError as exc:
-                parsed.errors.append(Diagnostic(
-                    YAML_SYNTAX, source.path, exc.line + offset + 1, exc.column + 1,
+                parts.errors.append(Diagnostic(
+                    YAML_SYNTAX, path, exc.line + offset + 1, exc.column + 1,
                     f"YAML syntax error: {exc.message}; this document is skipped."))
+    return parts
+
+
+def assemble(source: SourceFile, parts: Parts) -> Parsed:
+    """The Parsed file from its text and what parsing it found; gives the file its Locator."""
+    text = source.text
+    chunks = [Chunk(t, o) for t, o in _split_documents(text)] if parts.split else [Chunk(text, 0)]
+    parsed = Parsed(source, parts.docs, chunks, parts.doc_chunks, parts.doc_spans, errors=parts.errors,
+                    notes=parts.notes, template_like=parts.template_like)
     source.locate = Locator(parsed)
     # A kustomization that does not parse is still one: kustomize rejects it, and so its build fails.
     parsed.kustomization = os.path.basename(source.origin) in KUSTOMIZATION_NAMES and (
@@ -81,13 +103,13 @@ def _span(text: str, node: Any) -> tuple[int, int, int]:
     return start, node.end_mark.index, node.start_mark.line
 
 
-def _convert(node: Any, parsed: Parsed, line_offset: int) -> Any:
+def _convert(node: Any, parts: Parts, path: str, line_offset: int) -> Any:
     converted = to_data(node, line_offset=line_offset)
     for note in converted.notes:
         if note.code == "complex-key":
-            parsed.template_like = True
-        parsed.notes.append(Diagnostic(_NOTE_RULES[note.code], parsed.source.path,
-                                       note.line + line_offset + 1, note.column + 1, note.message))
+            parts.template_like = True
+        parts.notes.append(Diagnostic(_NOTE_RULES[note.code], path, note.line + line_offset + 1,
+                                      note.column + 1, note.message))
     return converted.data
 
 

@@ -14,7 +14,8 @@ from .helm import Charts
 from .kustomizations import Kustomization, Tree
 from .kustomize import DEFAULT_TIMEOUT, Kustomize
 from .no_objects import no_objects
-from .reading import Sources, read_and_parse
+from .parallel import parse_many
+from .reading import Sources, accept, in_chart_templates, read_source
 from .result import LoadResult
 from ..model import Manifest, document_objects, has_namespace, namespace_or
 
@@ -24,12 +25,13 @@ DEFAULT_MAX_FILE_SIZE = 32 * 1024 * 1024
 def load(paths: list[str], namespace: str = "default", stdin: Optional[BinaryIO] = None,
          max_file_size: int = DEFAULT_MAX_FILE_SIZE, excluded: Optional[Callable[[str], bool]] = None,
          overrides: Optional[dict[str, Optional[bytes]]] = None, kustomize: Optional[Kustomize] = None,
-         build_timeout: float = DEFAULT_TIMEOUT) -> LoadResult:
+         build_timeout: float = DEFAULT_TIMEOUT, jobs: int = 0) -> LoadResult:
     """Read every manifest below `paths`, and build the kustomizations among them with `kustomize`
     (None: lint them as plain files). Raises discovery.PathNotFound for a missing path.
 
     A file larger than `max_file_size` bytes is not read (0: no limit). `overrides` replaces the
     content of files (by resolved path), or leaves them out (None): the state before a change.
+    `jobs` worker processes parse the files (0: one per core when there are many; parallel.py).
     """
     result = LoadResult()
     charts = Charts()
@@ -41,8 +43,12 @@ def load(paths: list[str], namespace: str = "default", stdin: Optional[BinaryIO]
         supplied = frozenset(real for real, content in (overrides or {}).items() if content is not None)
         inputs = [i for i in discover(paths, excluded, supplied)
                   if not overrides or overrides.get(i.real, b"") is not None]
-        parsed = [p for p in (read_and_parse(i, stdin, result, charts, max_file_size, overrides)
-                              for i in inputs) if p is not None]
+        read = [(i, source) for i in inputs
+                for source in [read_source(i, stdin, result, max_file_size, overrides)] if source is not None]
+        to_parse = [source for i, source in read if not in_chart_templates(i, charts)]
+        found = iter(parse_many(to_parse, jobs))
+        parsed = [p for p in (accept(i, source, None if in_chart_templates(i, charts) else next(found), result,
+                                     charts) for i, source in read) if p is not None]
     finally:
         gc.freeze()  # what was loaded lives until the run ends: keep it out of later collections
         if gc_was_enabled:

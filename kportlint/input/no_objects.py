@@ -35,12 +35,21 @@ def no_objects(paths: list[str], result: LoadResult) -> list[Diagnostic]:
         return [Diagnostic(NO_OBJECTS, where, 1, 1, message)]
     # Where the objects come from: their files, and the kustomizations that built them (an overlay
     # named on the command line holds its objects even when their files are in a base outside it).
-    holding = {os.path.realpath(m.source.origin or m.source.path) for m in result.manifests}
-    holding |= {os.path.join(os.path.realpath(root), "") for m in result.manifests for root in m.builds}
+    folders = [path for path in dict.fromkeys(paths) if path != STDIN and os.path.isdir(path)]
+    origins = {m.source.origin or m.source.path for m in result.manifests}
+    roots = {root for m in result.manifests for root in m.builds}
+    # Most folders hold objects read from below them as named: a plain prefix shows it without a
+    # system call per file. Symlinks and builds need the resolved paths.
+    written = {os.path.abspath(origin) for origin in origins}
+    holding: set[str] = set()
     found = []
-    for path in dict.fromkeys(paths):
-        if path == STDIN or not os.path.isdir(path):
+    for path in folders:
+        named = os.path.join(os.path.abspath(path), "")
+        if any(origin.startswith(named) for origin in written):
             continue
+        if not holding:
+            holding = {os.path.realpath(origin) for origin in origins}
+            holding |= {os.path.join(os.path.realpath(root), "") for root in roots}
         top = os.path.join(os.path.realpath(path), "")
         if not any(real.startswith(top) for real in holding | said):
             found.append(Diagnostic(NO_OBJECTS, display_path(path), 1, 1, (

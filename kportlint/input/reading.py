@@ -67,9 +67,9 @@ class Sources:
         return self._texts[key]
 
 
-def read_and_parse(item: InputFile, stdin: Optional[BinaryIO], result: LoadResult,
-                   charts: "Charts", max_file_size: int,
-                   overrides: Optional[dict[str, Optional[bytes]]] = None) -> Optional[Parsed]:
+def read_source(item: InputFile, stdin: Optional[BinaryIO], result: LoadResult, max_file_size: int,
+                overrides: Optional[dict[str, Optional[bytes]]] = None) -> Optional[SourceFile]:
+    """The file's text, or None with a finding that says why it cannot be read."""
     if item.problem:
         result.diagnostics.append(Diagnostic(FILE_UNREADABLE, item.display, 1, 1, item.problem))
         return None
@@ -93,22 +93,34 @@ def read_and_parse(item: InputFile, stdin: Optional[BinaryIO], result: LoadResul
         result.diagnostics.append(Diagnostic(
             FILE_UNREADABLE, item.display, 1, 1, f"{item.display} is not text kportlint can read: {problem}."))
         return None
-    source = SourceFile(item.display, text, item.path)
+    return SourceFile(item.display, text, item.path)
+
+
+def in_chart_templates(item: InputFile, charts: "Charts") -> bool:
+    """Whether the file is a template of a Helm chart (not parsed: accept() reports the chart)."""
     chart = charts.root_of(item.path)
-    if chart is not None and charts.is_template(item.path, chart):
+    return chart is not None and charts.is_template(item.path, chart)
+
+
+def accept(item: InputFile, source: SourceFile, parsed: Optional[Parsed], result: LoadResult,
+           charts: "Charts") -> Optional[Parsed]:
+    """The parsed file when it holds manifests to lint; otherwise None, with a finding that says why
+    (a Helm template), or quietly for YAML that is no manifest. `parsed` is None for a chart's template."""
+    chart = charts.root_of(item.path)
+    if parsed is None:
         result.files.append(source)
-        if charts.first_report(chart):  # one finding per chart, subcharts included
+        if chart is not None and charts.first_report(chart):  # one finding per chart, subcharts included
             result.diagnostics.append(Diagnostic(
                 HELM_TEMPLATE, item.display, 1, 1,
                 f"The Helm chart {display_path(chart)} holds templates, not manifests, so its templates/ "
                 f"were skipped; render it and lint the output: "
                 f"`helm template {display_path(chart)} | kportlint lint -`."))
         return None
+    text = source.text
     # Outside a chart, the document's structure decides: template actions that break the YAML or turn
     # into mapping keys, or Helm's objects (.Values, include, toYaml) in the object's own fields, mark a
     # template. Go templates in embedded text (a ConfigMap's files, alert texts) do not.
     templated = chart is None and "{{" in text
-    parsed = parse(source)
     if parsed.errors and not _OBJECT_SIGN.search(text) and os.path.basename(item.path) not in KUSTOMIZATION_NAMES:
         result.skipped.append(item.display)
         return None

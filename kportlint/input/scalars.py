@@ -4,6 +4,7 @@ gets (go-yaml v2's rules, not YAML 1.1's), its value, and the text a key becomes
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 from yaml.nodes import Node, ScalarNode
@@ -17,6 +18,13 @@ class GoYamlResolver(BaseResolver):
     as strings. go-yaml reads `1:30` and timestamps as strings, `1e6` as a float, and `y`/`n` as
     booleans. What the API server receives is what counts.
     """
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
+        # The composer asks for every node. No path resolvers are registered, so a plain scalar's tag
+        # depends on its text alone: short ones (keys, names) are remembered.
+        if kind is ScalarNode and implicit[0] and len(value) <= 64:
+            return _plain_tag(value)
+        return super().resolve(kind, value, implicit)
 
 
 for _first, _tag, _pattern in (
@@ -35,6 +43,14 @@ for _first, _tag, _pattern in (
 ):
     GoYamlResolver.add_implicit_resolver(_tag, re.compile(_pattern), list(_first))
 GoYamlResolver.add_implicit_resolver("tag:yaml.org,2002:null", re.compile(r"^$"), [""])
+
+
+@lru_cache(maxsize=1 << 16)  # keys and values repeat across files; a bounded memo
+def _plain_tag(value: str) -> str:
+    return BaseResolver.resolve(_TAGGER, ScalarNode, value, (True, False))
+
+
+_TAGGER = GoYamlResolver()
 
 
 _STR = "tag:yaml.org,2002:str"

@@ -111,11 +111,7 @@ class Acceptors:
             checks.append(self._object(schema))
         if "items" in schema:
             checks.append(self._items(schema["items"]))
-        if not checks:
-            return _always
-        if len(checks) == 1:
-            return checks[0]
-        return lambda value: all(check(value) for check in checks)
+        return _all(checks)
 
     def _object(self, schema: dict[str, Any]) -> Accept:
         properties = schema.get("properties", {})
@@ -150,13 +146,33 @@ class Acceptors:
         return accept
 
 
+def _all(checks: list[Accept]) -> Accept:
+    if not checks:
+        return _always
+    if len(checks) == 1:
+        return checks[0]
+    if len(checks) == 2:
+        first, second = checks
+        return lambda value: first(value) and second(value)
+    return lambda value: all(check(value) for check in checks)
+
+
+# Types whose test is a plain isinstance (integer and number must also refuse booleans).
+_PLAIN = {"null": type(None), "boolean": bool, "string": str, "object": dict, "array": list}
+
+
 def _type(names: Any) -> Accept:
     if isinstance(names, str):
         names = [names]
     if not isinstance(names, list) or not all(isinstance(n, str) and n in _TYPES for n in names):
         return _never
-    tests = [_TYPES[n] for n in names]
-    return tests[0] if len(tests) == 1 else (lambda value: any(test(value) for test in tests))
+    plain = tuple(_PLAIN[n] for n in names if n in _PLAIN)
+    numeric = [_TYPES[n] for n in names if n not in _PLAIN]
+    if not numeric:
+        return lambda value: isinstance(value, plain)
+    if not plain and len(numeric) == 1:
+        return numeric[0]
+    return lambda value: isinstance(value, plain) or any(test(value) for test in numeric)
 
 
 def _enum(values: Any) -> Accept:
