@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import gc
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import BinaryIO, Iterable, Mapping, Optional
@@ -115,6 +116,20 @@ def analyse(paths: list[str], options: RunOptions, stdin: Optional[BinaryIO] = N
             overrides: Optional[dict[str, Optional[bytes]]] = None, check: bool = True) -> Analysis:
     """The one pipeline of every command: load and build, index, and (unless `check` is off, as
     for `kportlint routes`) check."""
+    # A run allocates millions of objects that live until it ends and are never cyclic garbage; the
+    # cyclic collector's full passes over them made the time grow faster than the input (x6 for 5x
+    # the documents). It waits until the run is over.
+    enabled_before = gc.isenabled()
+    gc.disable()
+    try:
+        return _analyse(paths, options, stdin, overrides, check)
+    finally:
+        if enabled_before:
+            gc.enable()
+
+
+def _analyse(paths: list[str], options: RunOptions, stdin: Optional[BinaryIO],
+             overrides: Optional[dict[str, Optional[bytes]]], check: bool) -> Analysis:
     catalog = load_catalog()
     enabled = enabled_rules(catalog, options.select, options.ignore + options.extend_ignore, options.schema,
                             options.extend_select + tuple(sorted(options.enabled_by_options())))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 _DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
 _IANA_CHARS = re.compile(r"^[-a-z0-9]+$")
@@ -64,7 +64,24 @@ def nearest_name(name: str, names: list[str]) -> Optional[str]:
 
 def similar(have: str, want: str) -> bool:
     """Whether two label values are close enough to be one meant as the other (case, or a typo)."""
-    return have.lower() == want.lower() or difflib.SequenceMatcher(None, have, want).ratio() >= 0.75
+    return similar_to(want)(have)
+
+
+def similar_to(want: str) -> Callable[[str], bool]:
+    """similar(·, want) for many values: the matcher reads `want` once, the cheap upper bounds of the
+    ratio rule most values out before the full comparison, and each value is judged once."""
+    matcher = difflib.SequenceMatcher(None, "", want)
+    lowered = want.lower()
+    seen: dict[str, bool] = {}
+
+    def test(have: str) -> bool:
+        found = seen.get(have)
+        if found is None:
+            matcher.set_seq1(have)
+            found = seen[have] = have.lower() == lowered or (
+                matcher.real_quick_ratio() >= 0.75 and matcher.quick_ratio() >= 0.75 and matcher.ratio() >= 0.75)
+        return found
+    return test
 
 
 def one_edit_apart(a: str, b: str) -> bool:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any, Mapping, Optional, Union
 
-from .names import similar
+from .names import similar, similar_to
 from .templating import has_placeholder
 
 # A label the controller adds whose value is not known from the manifests (pod-template-hash).
@@ -174,11 +174,12 @@ def nearest_labels(selector: Selector, templates: list[Any]) -> Optional[NearMis
     all pairs but one, counting near spellings as present. Another value of a label (another app's
     name) is shown, but is no typo."""
     pairs = selector.match_labels
+    near_to = [(k, v, similar_to(v)) for k, v in pairs]
     best, best_score = None, 0
     for template in templates:
-        exact = sum(1 for k, v in pairs if template.labels.get(k) == v)
-        near = sum(1 for k, v in pairs if k in template.labels and template.labels[k] != v
-                   and similar(template.labels[k], v))
+        labels = template.labels
+        exact = sum(1 for k, v in pairs if labels.get(k) == v)
+        near = sum(1 for k, v, like in near_to if k in labels and labels[k] != v and like(labels[k]))
         if exact + near >= max(1, len(pairs) - 1) and exact + near > 0 and exact < len(pairs):
             score = 2 * exact + near
             if score > best_score:
